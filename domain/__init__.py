@@ -1,0 +1,1 @@
+"""Pure domain model of Kirby-Gen: attrs classes, validation and ports. No frameworks."""

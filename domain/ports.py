@@ -1,0 +1,229 @@
+"""Typed ports. Adapters implement them; application services depend on nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+import attrs
+
+from domain.content import StructuredContent
+from domain.design import BrandInputs, DesignSystem, ImageSample
+from domain.documents import Document, SourceFile
+from domain.issues import Issue
+from domain.project import (
+    Conversation,
+    Deployment,
+    Membership,
+    ProgressEvent,
+    Project,
+    ProjectStatus,
+    Run,
+    Upload,
+    User,
+)
+from domain.schema import ContentSchema
+from domain.site import SiteFile, SiteSpec, WriteSummary
+
+# --- infrastructure ---------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str: ...
+
+
+@attrs.frozen
+class StoredObject:
+    key: str
+    size: int
+    sha256: str
+
+
+class Storage(Protocol):
+    """Blob storage addressed by '/'-separated keys (never client file names)."""
+
+    def put(self, key: str, data: bytes | BinaryIO) -> StoredObject: ...
+    def get(self, key: str) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
+    def delete_prefix(self, prefix: str) -> int: ...
+    def list(self, prefix: str) -> list[str]: ...
+
+
+@attrs.frozen
+class Page:
+    items: tuple[Any, ...]
+    total: int
+
+
+class ProjectRepository(Protocol):
+    """Projects, runs, progress events, uploads metadata, users and memberships."""
+
+    def add_project(self, project: Project) -> None: ...
+    def get_project(self, project_id: str) -> Project | None: ...
+    def update_project(self, project: Project) -> None: ...
+    def delete_project(self, project_id: str) -> None: ...
+    def list_projects(
+        self, user_id: str, *, status: ProjectStatus | None, offset: int, limit: int
+    ) -> Page: ...
+
+    def add_run(self, run: Run) -> None: ...
+    def get_run(self, run_id: str) -> Run | None: ...
+    def update_run(self, run: Run) -> None: ...
+    def list_runs(self, project_id: str) -> list[Run]: ...
+
+    def append_event(self, event: ProgressEvent) -> ProgressEvent:
+        """Store an event, assigning the next ``seq`` of its run; returns the stored event."""
+        ...
+
+    def list_events(self, run_id: str, *, after_seq: int = 0) -> list[ProgressEvent]: ...
+
+    def add_upload(self, upload: Upload) -> None: ...
+    def get_upload(self, upload_id: str) -> Upload | None: ...
+    def list_uploads(self, project_id: str) -> list[Upload]: ...
+    def delete_upload(self, upload_id: str) -> None: ...
+
+    def add_user(self, user: User) -> None: ...
+    def get_user(self, user_id: str) -> User | None: ...
+    def get_user_by_email(self, email: str) -> User | None: ...
+    def set_membership(self, membership: Membership) -> None: ...
+    def get_membership(self, project_id: str, user_id: str) -> Membership | None: ...
+    def list_members(self, project_id: str) -> list[Membership]: ...
+
+
+class SessionStore(Protocol):
+    """Short-lived state (login sessions, conversations) with a time to live."""
+
+    def put(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+    def get(self, key: str) -> bytes | None: ...
+    def delete(self, key: str) -> None: ...
+
+
+@attrs.frozen
+class Job:
+    id: str
+    run_id: str
+    project_id: str
+    kind: str = "generate"
+
+
+JobHandler = Callable[[Job], Awaitable[None]]
+
+
+class JobQueue(Protocol):
+    """Runs jobs with at-least-once semantics; ``cancel`` is cooperative (see CancelToken)."""
+
+    async def start(self, handler: JobHandler) -> None: ...
+    async def stop(self) -> None: ...
+    async def enqueue(self, job: Job) -> str: ...
+    async def cancel(self, job_id: str) -> bool: ...
+    def is_cancelled(self, job_id: str) -> bool: ...
+
+
+class ProgressSink(Protocol):
+    """Where progress events go as they happen (stored, displayed, fanned out)."""
+
+    def publish(self, event: ProgressEvent) -> None: ...
+
+
+class CancelToken(Protocol):
+    def cancelled(self) -> bool: ...
+
+
+# --- skills -----------------------------------------------------------------------------------
+
+
+class Skill(Protocol):
+    """A named implementation of a skill slot; the plugin registry picks one winner per slot."""
+
+    slot: str
+    name: str
+
+
+class DocumentParser(Skill, Protocol):
+    media_types: frozenset[str]
+
+    def accepts(self, source: SourceFile) -> bool:
+        """True when this parser reads this file (judged from its bytes and media type)."""
+        ...
+
+    def parse(self, source: SourceFile) -> Document: ...
+
+
+class DomainMapper(Skill, Protocol):
+    def map(
+        self, documents: Sequence[Document], conversation: Conversation | None, name: str
+    ) -> ContentSchema: ...
+
+
+class ContentStructurer(Skill, Protocol):
+    def structure(
+        self, documents: Sequence[Document], schema: ContentSchema
+    ) -> StructuredContent: ...
+
+
+class DesignSkill(Skill, Protocol):
+    def design(self, brand: BrandInputs, images: Sequence[ImageSample]) -> DesignSystem: ...
+
+
+class SkillRegistry(Protocol):
+    def parsers(self) -> list[DocumentParser]: ...
+    def mapper(self) -> DomainMapper: ...
+    def structurer(self) -> ContentStructurer: ...
+    def designer(self) -> DesignSkill: ...
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+class CmsAdapter(Protocol):
+    name: str
+
+    def build(self, site: SiteSpec) -> list[SiteFile]: ...
+
+
+class SiteChecker(Protocol):
+    def check(self, root: Path) -> list[Issue]: ...
+
+
+class SiteOutput(Protocol):
+    """Writes a generated site into a folder, touching only files whose bytes changed."""
+
+    def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary: ...
+
+
+class Git(Protocol):
+    def commit(self, root: Path, message: str) -> str | None:
+        """Commit the folder's state; returns the commit id, or None when nothing changed."""
+        ...
+
+
+class Deployer(Protocol):
+    def deploy(self, project: Project, root: Path, commit: str | None) -> Deployment: ...
+
+
+@attrs.frozen
+class LlmMessage:
+    role: str
+    text: str
+
+
+@attrs.frozen
+class LlmResult:
+    data: dict[str, Any]
+    input_tokens: int
+    output_tokens: int
+
+
+class LanguageModel(Protocol):
+    def structured(
+        self, system: str, messages: Sequence[LlmMessage], output_schema: dict[str, Any]
+    ) -> LlmResult:
+        """Ask the model for output matching ``output_schema``; returns the parsed data."""
+        ...

@@ -1,0 +1,165 @@
+"""Projects, uploads, runs, progress events, deployments, users and conversations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+
+
+class ProjectStatus(enum.StrEnum):
+    DRAFT = "draft"
+    MAPPING = "mapping"
+    READY = "ready"
+    GENERATING = "generating"
+    GENERATED = "generated"
+    DEPLOYING = "deploying"
+    DEPLOYED = "deployed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Phase(enum.StrEnum):
+    """Pipeline phases in the order they run (SPEC §2)."""
+
+    INGEST = "ingest"
+    MAPPING = "mapping"
+    STRUCTURING = "structuring"
+    DESIGN = "design"
+    SITE = "site"
+    VERSIONING = "versioning"
+    DEPLOYMENT = "deployment"
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class EventStatus(enum.StrEnum):
+    STARTED = "started"
+    PROGRESS = "progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class UploadKind(enum.StrEnum):
+    CONTENT = "content"
+    BRANDING = "branding"
+    MOODBOARD = "moodboard"
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+@attrs.frozen
+class Upload:
+    id: str
+    project_id: str
+    kind: UploadKind
+    original_name: str
+    stored_key: str
+    media_type: str
+    size: int
+    sha256: str
+    created: datetime
+
+
+@attrs.frozen
+class Project:
+    id: str
+    name: str
+    owner_id: str
+    status: ProjectStatus
+    created: datetime
+    updated: datetime
+    brand_colors: tuple[str, ...] = ()
+    font: str | None = None
+
+
+@attrs.frozen
+class RunFailure:
+    """Why a run failed: a machine-readable code, a message for a person, and where."""
+
+    phase: Phase
+    code: str
+    message: str
+
+
+@attrs.frozen
+class TokenUsage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@attrs.frozen
+class Run:
+    id: str
+    project_id: str
+    status: RunStatus
+    created: datetime
+    started: datetime | None = None
+    finished: datetime | None = None
+    completed_phases: tuple[Phase, ...] = ()
+    failure: RunFailure | None = None
+    usage: TokenUsage = TokenUsage()
+    commit_id: str | None = None
+    deployment_id: str | None = None
+
+
+@attrs.frozen
+class ProgressEvent:
+    run_id: str
+    phase: Phase
+    status: EventStatus
+    percent: int
+    message: str
+    ts: datetime
+    seq: int = 0
+
+
+@attrs.frozen
+class Deployment:
+    id: str
+    project_id: str
+    target: str
+    url: str
+    status: str
+    created: datetime
+    commit: str | None = None
+
+
+@attrs.frozen
+class User:
+    id: str
+    email: str
+    password_hash: str
+    role: str = "user"
+
+
+@attrs.frozen
+class Membership:
+    project_id: str
+    user_id: str
+    role: Role
+
+
+@attrs.frozen
+class Turn:
+    role: str
+    text: str
+    tokens: int = 0
+
+
+@attrs.frozen
+class Conversation:
+    project_id: str
+    turns: tuple[Turn, ...] = ()
+    approved: bool = False

@@ -1,0 +1,35 @@
+"""JSON (de)serialisation of domain objects through one cattrs converter."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+T = TypeVar("T")
+
+converter: cattrs.Converter = make_converter(omit_if_default=False)
+converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
+converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+
+
+def to_data(obj: object) -> Any:
+    """Domain object -> JSON-compatible data."""
+    return converter.unstructure(obj)
+
+
+def from_data(data: Any, cls: type[T]) -> T:
+    """JSON-compatible data -> domain object; raises cattrs errors on a wrong shape."""
+    return converter.structure(data, cls)
+
+
+def to_json(obj: object, *, indent: int | None = 2) -> str:
+    """Canonical JSON: sorted keys, stable across runs so unchanged inputs give unchanged files."""
+    return json.dumps(to_data(obj), indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str | bytes, cls: type[T]) -> T:
+    return from_data(json.loads(text), cls)
