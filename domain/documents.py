@@ -59,7 +59,11 @@ class Document:
 
 @attrs.frozen
 class SourceFile:
-    """Raw material handed to a parser. ``name`` is a display path, never used as a filesystem path."""
+    """Raw material handed to a parser.
+
+    ``name`` is a display path relative to the material root; it is never used as a
+    filesystem path.
+    """
 
     name: str
     data: bytes

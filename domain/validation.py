@@ -54,7 +54,9 @@ def validate_schema(schema: ContentSchema, limits: SchemaLimits | None = None) -
         path = f"entities[{index}]"
         if entity_ids.count(entity.id) > 1:
             found.append(
-                _issue("entity.duplicate_id", f"{path}.id", f"Entity id '{entity.id}' is used twice.")
+                _issue(
+                    "entity.duplicate_id", f"{path}.id", f"Entity id '{entity.id}' is used twice."
+                )
             )
         found.extend(_validate_entity(entity, path, set(entity_ids), limits))
     found.extend(_validate_relationships(schema, set(entity_ids)))
@@ -238,8 +240,10 @@ def _misplaced_options(field: Field, path: str) -> list[Issue]:
             "min/max/step",
         ),
         (bool(opts.choices) and field.type not in CHOICE_TYPES | {FieldType.TAGS}, "choices"),
-        ((bool(opts.accept) or opts.max_files is not None) and field.type not in MEDIA_TYPES,
-         "accept/max_files"),
+        (
+            (bool(opts.accept) or opts.max_files is not None) and field.type not in MEDIA_TYPES,
+            "accept/max_files",
+        ),
         (bool(opts.fields) and field.type is not FieldType.STRUCTURE, "fields"),
         (opts.target_entity is not None and field.type not in RELATION_TYPES, "target_entity"),
     ]

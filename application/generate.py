@@ -1,0 +1,126 @@
+"""Use case: generate a site from material into a folder (the CLI's `generate`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from application.checkpoints import CheckpointStore
+from application.pipeline import GenerationPipeline, PipelineInput, PipelineResult
+from application.progress import RunProgress
+from application.report import PALETTE_ROLES, EntitySummary, GenerationReport, count_pages
+from domain.design import DesignSystem
+from domain.ports import Clock, CmsAdapter, ProgressSink, SiteOutput, SkillRegistry, Storage
+from domain.project import Phase
+from domain.serialization import to_json
+from domain.site import SiteFile, WriteSummary
+from domain.validation import SchemaLimits
+
+# Intermediate artefacts live beside the site, in a folder Kirby never serves.
+ARTEFACT_DIR = ".kirbygen"
+
+
+@attrs.frozen
+class GenerationOutcome:
+    report: GenerationReport
+    written: WriteSummary
+    reused: tuple[Phase, ...]
+
+
+def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) -> GenerationReport:
+    entities = tuple(
+        EntitySummary(
+            id=e.id,
+            name=e.name,
+            kind=e.kind,
+            items=len(result.content.for_entity(e.id)),
+            fields=len(e.fields),
+        )
+        for e in result.schema.entities
+    )
+    return GenerationReport(
+        name=result.schema.name,
+        cms=cms,
+        documents=tuple(d.source for d in result.ingest.documents),
+        images=result.ingest.images,
+        entities=entities,
+        items=len(result.content.items),
+        pages=count_pages(files),
+        colours=_palette(result.design),
+        fonts=_fonts(result.design),
+        warnings=result.warnings,
+        rejected=result.ingest.rejected,
+    )
+
+
+def _palette(design: DesignSystem) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for role in PALETTE_ROLES:
+        token = design.token(f"color.{role}.500")
+        if token is not None:
+            found[role] = str(token["$value"])
+    return found
+
+
+def _fonts(design: DesignSystem) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for role in ("heading", "body"):
+        token = design.token(f"typography.font-family.{role}")
+        if token is not None:
+            value = token["$value"]
+            found[role] = ", ".join(value) if isinstance(value, list) else str(value)
+    return found
+
+
+class GenerateSite:
+    def __init__(
+        self,
+        *,
+        skills: SkillRegistry,
+        cms: CmsAdapter,
+        output: SiteOutput,
+        clock: Clock,
+        schema_limits: SchemaLimits,
+        version: str,
+    ) -> None:
+        self._skills = skills
+        self._cms = cms
+        self._output = output
+        self._clock = clock
+        self._limits = schema_limits
+        self._version = version
+
+    def __call__(
+        self,
+        request: PipelineInput,
+        out_dir: Path,
+        *,
+        checkpoints: Storage,
+        progress: ProgressSink,
+        run_id: str = "local",
+    ) -> GenerationOutcome:
+        pipeline = GenerationPipeline(
+            skills=self._skills,
+            cms=self._cms,
+            output=self._output,
+            checkpoints=CheckpointStore(checkpoints, "checkpoints"),
+            progress=RunProgress(run_id, progress, self._clock),
+            schema_limits=self._limits,
+            version=self._version,
+        )
+        reports: list[GenerationReport] = []
+
+        def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
+            report = build_report(result, files, self._cms.name)
+            reports.append(report)
+            return [
+                SiteFile(f"{ARTEFACT_DIR}/schema.json", to_json(result.schema).encode()),
+                SiteFile(f"{ARTEFACT_DIR}/content.json", to_json(result.content).encode()),
+                SiteFile(f"{ARTEFACT_DIR}/tokens.json", to_json(result.design.tokens).encode()),
+                SiteFile(f"{ARTEFACT_DIR}/report.json", to_json(report).encode()),
+            ]
+
+        result = pipeline.run(request, out_dir, artefacts)
+        return GenerationOutcome(report=reports[0], written=result.written, reused=result.reused)

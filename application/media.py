@@ -1,0 +1,106 @@
+"""Resolve image and file references in content to the uploaded files they name."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+import attrs
+
+from domain.content import ContentItem, StructuredContent
+from domain.documents import SourceFile
+from domain.media_types import sniff
+from domain.schema import MEDIA_TYPES, ContentSchema, FieldType
+from domain.site import MediaAsset
+
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+@attrs.frozen
+class AttachedMedia:
+    content: StructuredContent
+    media: tuple[MediaAsset, ...]
+    warnings: tuple[str, ...]
+
+
+def safe_file_name(path: str, taken: set[str]) -> str:
+    """A flat, lower-case file name for a page folder; client names never become paths."""
+    stem, dot, ext = posixpath.basename(path).rpartition(".")
+    if not dot:
+        stem, ext = ext, ""
+    base = _UNSAFE.sub("-", stem.lower()).strip("-") or "file"
+    ext = _UNSAFE.sub("", ext.lower())
+    candidate, n = base, 1
+    while f"{candidate}.{ext}" in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    name = f"{candidate}.{ext}" if ext else candidate
+    taken.add(name)
+    return name
+
+
+def attach_media(
+    schema: ContentSchema, content: StructuredContent, files: Mapping[str, SourceFile]
+) -> AttachedMedia:
+    """Rewrite media field values to asset names; a reference to a missing file is dropped
+    from the item and reported, so the site never points at a file that is not there."""
+    by_basename: dict[str, list[str]] = {}
+    for name in files:
+        by_basename.setdefault(posixpath.basename(name).lower(), []).append(name)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    warnings: list[str] = []
+    items: list[ContentItem] = []
+
+    def resolve(reference: str, document: str) -> str | None:
+        local = posixpath.normpath(posixpath.join(posixpath.dirname(document), reference))
+        source = local if local in files else None
+        if source is None:
+            matches = by_basename.get(posixpath.basename(reference).lower(), [])
+            source = matches[0] if len(matches) == 1 else None
+        if source is None:
+            return None
+        if source not in names:
+            names[source] = safe_file_name(source, taken)
+        return names[source]
+
+    for item in content.items:
+        entity = schema.entity(item.entity)
+        fields = dict(item.fields)
+        provenance = dict(item.provenance)
+        for field in entity.fields if entity else ():
+            if field.type not in MEDIA_TYPES or field.id not in fields:
+                continue
+            origin = item.provenance.get(field.id)
+            document = origin.document if origin else ""
+            value = fields[field.id]
+            refs = (
+                [value]
+                if isinstance(value, str)
+                else list(value)
+                if isinstance(value, list)
+                else []
+            )
+            resolved: list[str] = []
+            for ref in refs:
+                found = resolve(str(ref), document)
+                if found is None:
+                    warnings.append(
+                        f"{document or item.id}: '{ref}' is referenced but no such file was given"
+                    )
+                else:
+                    resolved.append(found)
+            if not resolved:
+                del fields[field.id]
+                provenance.pop(field.id, None)
+            elif field.type in (FieldType.IMAGE, FieldType.FILE):
+                fields[field.id] = resolved[0]
+            else:
+                fields[field.id] = resolved
+        items.append(attrs.evolve(item, fields=fields, provenance=provenance))
+    media = tuple(
+        MediaAsset(name=asset, data=files[source].data, media_type=sniff(files[source].data[:64]))
+        for source, asset in sorted(names.items(), key=lambda kv: kv[1])
+    )
+    return AttachedMedia(StructuredContent(tuple(items)), media, tuple(warnings))

@@ -1,0 +1,253 @@
+"""The generation pipeline of SPEC §2: ingest → mapping → structuring → design → site.
+
+Each phase stores its output with a fingerprint of its inputs; a later run whose inputs are
+unchanged reuses the output instead of redoing the work. Progress is emitted per phase, the
+cancel token is checked at every phase boundary, and a failure names its phase and a code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import attrs
+
+from application.checkpoints import CheckpointStore
+from application.fingerprint import fingerprint
+from application.ingest import ingest
+from application.media import attach_media
+from application.progress import RunProgress
+from domain.content import StructuredContent
+from domain.design import BrandInputs, DesignSystem, ImageSample
+from domain.documents import IngestResult, RejectedFile, SourceFile
+from domain.errors import KirbyGenError, RunCancelled
+from domain.issues import Severity
+from domain.ports import CancelToken, CmsAdapter, SiteOutput, Skill, SkillRegistry
+from domain.project import Conversation, EventStatus, Phase, RunFailure
+from domain.schema import ContentSchema
+from domain.site import MediaAsset, SiteFile, SiteSpec, WriteSummary
+from domain.validation import SchemaLimits, validate_schema
+
+T = TypeVar("T")
+
+GENERATION_PHASES = (Phase.INGEST, Phase.MAPPING, Phase.STRUCTURING, Phase.DESIGN, Phase.SITE)
+
+
+@attrs.frozen
+class PipelineInput:
+    name: str
+    sources: tuple[SourceFile, ...]
+    rejected: tuple[RejectedFile, ...] = ()
+    brand: BrandInputs = BrandInputs()
+    conversation: Conversation | None = None
+    approved_schema: ContentSchema | None = None
+
+
+@attrs.frozen
+class PipelineResult:
+    ingest: IngestResult
+    schema: ContentSchema
+    content: StructuredContent
+    design: DesignSystem
+    media: tuple[MediaAsset, ...]
+    warnings: tuple[str, ...]
+    written: WriteSummary
+    reused: tuple[Phase, ...]
+
+
+class PhaseFailed(KirbyGenError):
+    def __init__(self, failure: RunFailure) -> None:
+        super().__init__(failure.message, code=failure.code)
+        self.failure = failure
+
+
+class NeverCancelled:
+    def cancelled(self) -> bool:
+        return False
+
+
+# Builds extra files (reports, intermediate artefacts) from the result and the site files.
+ArtefactBuilder = Callable[["PipelineResult", Sequence[SiteFile]], Sequence[SiteFile]]
+
+
+def skill_identity(skill: Skill) -> str:
+    return f"{skill.slot}:{skill.name}:{getattr(skill, 'version', '')}"
+
+
+class GenerationPipeline:
+    def __init__(
+        self,
+        *,
+        skills: SkillRegistry,
+        cms: CmsAdapter,
+        output: SiteOutput,
+        checkpoints: CheckpointStore,
+        progress: RunProgress,
+        cancel: CancelToken | None = None,
+        schema_limits: SchemaLimits | None = None,
+        version: str = "",
+    ) -> None:
+        self._skills = skills
+        self._cms = cms
+        self._output = output
+        self._checkpoints = checkpoints
+        self._progress = progress
+        self._cancel = cancel or NeverCancelled()
+        self._limits = schema_limits or SchemaLimits()
+        self._version = version
+        self._reused: list[Phase] = []
+
+    def run(
+        self, request: PipelineInput, out_dir: Path, artefacts: ArtefactBuilder | None = None
+    ) -> PipelineResult:
+        """Run every generation phase; raises PhaseFailed or RunCancelled."""
+        self._reused = []
+        ingested = self._ingest(request)
+        schema = self._map(request, ingested)
+        content = self._structure(ingested, schema)
+        design = self._design(request, ingested)
+        files = {s.name: s for s in request.sources}
+        attached = attach_media(schema, content, {n: files[n] for n in ingested.images})
+        warnings = tuple(
+            [f"{r.name}: {r.reason}" for r in ingested.rejected] + list(attached.warnings)
+        )
+        result = PipelineResult(
+            ingest=ingested,
+            schema=schema,
+            content=attached.content,
+            design=design,
+            media=attached.media,
+            warnings=warnings,
+            written=WriteSummary(),
+            reused=tuple(self._reused),
+        )
+        written = self._site(request, result, out_dir, artefacts)
+        return attrs.evolve(result, written=written)
+
+    # --- phases ---------------------------------------------------------------------------
+
+    def _ingest(self, request: PipelineInput) -> IngestResult:
+        parsers = self._skills.parsers()
+        key = fingerprint(
+            self._version,
+            [skill_identity(p) for p in parsers],
+            [(s.name, s.data) for s in request.sources],
+            [(s.name, s.media_type) for s in request.sources],
+            request.rejected,
+            *[s.data for s in request.sources],
+        )
+
+        def work() -> IngestResult:
+            result = ingest(request.sources, parsers, request.rejected)
+            if not result.documents:
+                reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
+                raise KirbyGenError(
+                    "none of the material could be read" + (f" ({reasons})" if reasons else ""),
+                    code="no_documents",
+                )
+            return result
+
+        return self._phase(Phase.INGEST, key, IngestResult, work)
+
+    def _map(self, request: PipelineInput, ingested: IngestResult) -> ContentSchema:
+        mapper = self._skills.mapper()
+        approved = request.approved_schema
+        key = fingerprint(
+            self._version,
+            skill_identity(mapper),
+            ingested.documents,
+            request.conversation,
+            request.name,
+            approved,
+        )
+
+        def work() -> ContentSchema:
+            schema = approved or mapper.map(ingested.documents, request.conversation, request.name)
+            problems = [
+                i for i in validate_schema(schema, self._limits) if i.severity is Severity.ERROR
+            ]
+            if problems:
+                listed = "; ".join(f"{i.path}: {i.message}" for i in problems[:5])
+                raise KirbyGenError(
+                    f"the content schema is not valid: {listed}", code="schema_invalid"
+                )
+            return schema
+
+        return self._phase(Phase.MAPPING, key, ContentSchema, work)
+
+    def _structure(self, ingested: IngestResult, schema: ContentSchema) -> StructuredContent:
+        structurer = self._skills.structurer()
+        key = fingerprint(self._version, skill_identity(structurer), ingested.documents, schema)
+        return self._phase(
+            Phase.STRUCTURING,
+            key,
+            StructuredContent,
+            lambda: structurer.structure(ingested.documents, schema),
+        )
+
+    def _design(self, request: PipelineInput, ingested: IngestResult) -> DesignSystem:
+        designer = self._skills.designer()
+        files = {s.name: s for s in request.sources}
+        samples = [ImageSample(name=n, role="photo", data=files[n].data) for n in ingested.images]
+        key = fingerprint(
+            self._version,
+            skill_identity(designer),
+            request.brand,
+            [s.name for s in samples],
+            *[s.data for s in samples],
+        )
+        return self._phase(
+            Phase.DESIGN, key, DesignSystem, lambda: designer.design(request.brand, samples)
+        )
+
+    def _site(
+        self,
+        request: PipelineInput,
+        result: PipelineResult,
+        out_dir: Path,
+        artefacts: ArtefactBuilder | None,
+    ) -> WriteSummary:
+        # The site phase always renders and diffs: rendering is cheap, and writing only the
+        # files whose bytes changed keeps an unchanged site untouched.
+        def work() -> WriteSummary:
+            spec = SiteSpec(
+                title=request.name,
+                schema=result.schema,
+                content=result.content,
+                design=result.design,
+                media=result.media,
+            )
+            files = list(self._cms.build(spec))
+            if artefacts is not None:
+                files.extend(artefacts(result, tuple(files)))
+            return self._output.write(out_dir, files)
+
+        return self._phase(Phase.SITE, None, WriteSummary, work)
+
+    # --- machinery ------------------------------------------------------------------------
+
+    def _phase(self, phase: Phase, key: str | None, cls: type[T], work: Callable[[], T]) -> T:
+        if self._cancel.cancelled():
+            raise RunCancelled(f"cancelled before {phase.value}")
+        if key is not None:
+            stored = self._checkpoints.load(phase, key, cls)
+            if stored is not None:
+                self._reused.append(phase)
+                self._progress.emit(phase, EventStatus.COMPLETED, 100, "unchanged; reused")
+                return stored
+        self._progress.emit(phase, EventStatus.STARTED, 0, f"{phase.value} started")
+        try:
+            output = work()
+        except KirbyGenError as exc:
+            self._fail(phase, exc.code, exc.message)
+        except Exception as exc:  # an unexpected error still ends as an honest failure record
+            self._fail(phase, "internal_error", f"{type(exc).__name__}: {exc}")
+        if key is not None:
+            self._checkpoints.save(phase, key, output)
+        self._progress.emit(phase, EventStatus.COMPLETED, 100, f"{phase.value} done")
+        return output
+
+    def _fail(self, phase: Phase, code: str, message: str) -> NoReturn:
+        self._progress.emit(phase, EventStatus.FAILED, 100, message)
+        raise PhaseFailed(RunFailure(phase=phase, code=code, message=message))

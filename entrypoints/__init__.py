@@ -1,0 +1,1 @@
+"""Ways into Kirby-Gen: the CLI, the HTTP API, the worker."""

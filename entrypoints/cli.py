@@ -1,0 +1,204 @@
+"""`kirbygen` command line: generate a site, check a site folder, list plugins."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from application.generate import ARTEFACT_DIR, GenerationOutcome
+from application.pipeline import PipelineInput
+from config.container import Container, build_container
+from config.settings import Settings, load_settings
+from domain.design import BrandInputs
+from domain.errors import KirbyGenError
+from domain.issues import Severity
+from domain.serialization import to_data
+from entrypoints.terminal import SilentProgress, TerminalProgress
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+HEX_COLOUR = re.compile(r"^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+log = logging.getLogger("kirbygen")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; reported as one line, exit code 2."""
+
+
+def _colour(value: str) -> str:
+    if not HEX_COLOUR.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a hex colour like #1f6feb")
+    digits = value.lstrip("#").lower()
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return "#" + digits
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kirbygen", description="Turn raw material into a Kirby CMS site.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    gen = commands.add_parser("generate", help="generate a Kirby site from a folder of material")
+    gen.add_argument("source", type=Path, help="folder (or file) of material")
+    gen.add_argument("--out", type=Path, required=True, help="folder to write the site into")
+    gen.add_argument("--name", help="the site's name (default: from the source folder)")
+    gen.add_argument(
+        "--brand-color", type=_colour, action="append", default=[], help="brand colour, hex"
+    )
+    gen.add_argument("--font", help="brand font family")
+    gen.add_argument("--json", action="store_true", help="print a machine-readable report")
+
+    check = commands.add_parser("check", help="check a Kirby site folder")
+    check.add_argument("site", type=Path)
+    check.add_argument("--json", action="store_true")
+
+    plugins = commands.add_parser("plugins", help="list installed skills and which one wins")
+    plugins.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings()
+    except UsageError as exc:
+        print(f"kirbygen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KirbyGenError as exc:
+        print(f"kirbygen: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(message)s")
+    container = build_container(settings)
+    handlers = {"generate": _generate, "check": _check, "plugins": _plugins}
+    try:
+        return handlers[args.command](args, container, settings)
+    except UsageError as exc:
+        print(f"kirbygen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KirbyGenError as exc:
+        print(f"kirbygen: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        container.shutdown_resources()
+
+
+def _default_name(source: Path) -> str:
+    stem = source.resolve().stem if source.is_file() else source.resolve().name
+    return re.sub(r"[-_]+", " ", stem).strip().title() or "My Site"
+
+
+def _generate(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    source: Path = args.source
+    out: Path = args.out
+    try:
+        material = container.material_reader(source)
+    except KirbyGenError as exc:
+        raise UsageError(exc.message) from None
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    request = PipelineInput(
+        name=args.name or _default_name(source),
+        sources=material.sources,
+        rejected=material.rejected,
+        brand=BrandInputs(colors=tuple(args.brand_color), font=args.font),
+    )
+    progress = SilentProgress() if args.json else TerminalProgress()
+    checkpoints = container.checkpoint_storage(root=out / ARTEFACT_DIR / "cache")
+    try:
+        outcome = container.generate_site()(
+            request, out, checkpoints=checkpoints, progress=progress
+        )
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.finish()
+    if args.json:
+        print(json.dumps(_json_outcome(outcome, out), indent=2, sort_keys=True))
+    else:
+        _print_summary(outcome, out)
+    return EXIT_OK
+
+
+def _json_outcome(outcome: GenerationOutcome, out: Path) -> dict[str, object]:
+    return {
+        "out": str(out),
+        "report": to_data(outcome.report),
+        "files": {
+            "written": list(outcome.written.written),
+            "unchanged": len(outcome.written.unchanged),
+            "removed": list(outcome.written.removed),
+        },
+        "reused_phases": [p.value for p in outcome.reused],
+    }
+
+
+def _print_summary(outcome: GenerationOutcome, out: Path) -> None:
+    report = outcome.report
+    print(f"Generated '{report.name}' into {out} ({report.cms})")
+    entities = ", ".join(
+        f"{e.name} ({e.items} {'item' if e.items == 1 else 'items'})" for e in report.entities
+    )
+    print(f"  entities : {entities}")
+    print(f"  items    : {report.items}   pages: {report.pages}")
+    colours = ", ".join(f"{role} {hex_}" for role, hex_ in report.colours.items())
+    print(f"  colours  : {colours}")
+    if report.fonts:
+        print(f"  fonts    : {report.fonts.get('heading', '')} / {report.fonts.get('body', '')}")
+    written = outcome.written
+    print(
+        f"  files    : {len(written.written)} written, {len(written.unchanged)} unchanged,"
+        f" {len(written.removed)} removed"
+    )
+    if outcome.reused:
+        print(f"  reused   : {', '.join(p.value for p in outcome.reused)} (inputs unchanged)")
+    if report.warnings:
+        print(f"  warnings ({len(report.warnings)}):")
+        for warning in report.warnings:
+            print(f"    - {warning}")
+    print(f"  details  : {out / ARTEFACT_DIR / 'report.json'}")
+
+
+def _check(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    site: Path = args.site
+    if not site.is_dir():
+        raise UsageError(f"{site} is not a folder")
+    issues = container.site_checker().check(site)
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if args.json:
+        print(json.dumps(to_data(issues), indent=2, sort_keys=True))
+    else:
+        for issue in issues:
+            print(f"{issue.severity.value:<7} {issue.path}: {issue.message} [{issue.code}]")
+        warnings = len(issues) - len(errors)
+        print(f"{len(errors)} errors, {warnings} warnings in {site}")
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+def _plugins(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    slots = container.skills().describe()
+    if args.json:
+        print(json.dumps(to_data(slots), indent=2, sort_keys=True))
+        return EXIT_OK
+    for slot in slots:
+        print(f"{slot.slot}")
+        for plugin, skill in slot.implementations:
+            mark = "*" if skill == slot.winner else " "
+            print(f"  {mark} {skill}  (plugin {plugin})")
+    print("* = the implementation in use")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
