@@ -14,6 +14,9 @@ T = TypeVar("T")
 converter: cattrs.Converter = make_converter(omit_if_default=False)
 converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
 converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+# `object` annotates free-form JSON values (field values, front matter): kept as they are.
+# (A predicate, not a class hook: a class hook on `object` would match every class.)
+converter.register_structure_hook_func(lambda cls: cls is object, lambda value, _: value)
 
 
 def to_data(obj: object) -> Any:

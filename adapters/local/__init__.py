@@ -1,0 +1,1 @@
+"""Local adapters: filesystem, in-process queue and progress, system clock."""

@@ -1,0 +1,123 @@
+"""In-process fan-out of progress events to the clients watching a run (e.g. websockets).
+
+Delivery is best effort: a subscriber that falls too far behind loses its oldest events and
+can catch up from the repository's stored events (by ``seq``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import defaultdict
+from types import TracebackType
+from typing import Self
+
+from domain.project import ProgressEvent
+
+DEFAULT_SUBSCRIBER_BUFFER = 1000
+
+
+class _Closed:
+    """Marks the end of a subscription in its queue."""
+
+
+_CLOSED = _Closed()
+
+
+class ProgressSubscription:
+    """Async iterator over one run's events, from the moment it was created until closed."""
+
+    def __init__(self, hub: InProcessProgressHub, run_id: str, buffer: int) -> None:
+        self.run_id = run_id
+        self._hub = hub
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[ProgressEvent | _Closed] = asyncio.Queue(maxsize=buffer)
+        self._closed = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ProgressEvent:
+        if self._closed and self._queue.empty():
+            raise StopAsyncIteration
+        item = await self._queue.get()
+        if isinstance(item, _Closed):
+            self._closed = True
+            raise StopAsyncIteration
+        return item
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop receiving; events already buffered are still returned, then iteration ends."""
+        self._hub._unsubscribe(self)
+        self._deliver(_CLOSED)
+
+    def _deliver(self, item: ProgressEvent | _Closed) -> None:
+        # publish() may be called from a worker thread (blocking skills run in threads), and
+        # asyncio queues are not thread-safe: hop onto the subscriber's loop when needed.
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        if current is self._loop:
+            self._put(item)
+        elif not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._put, item)
+
+    def _put(self, item: ProgressEvent | _Closed) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()  # drop the oldest: see the module docstring
+        self._queue.put_nowait(item)
+
+
+class InProcessProgressHub:
+    """``ProgressSink`` that hands every published event to the subscribers of its run."""
+
+    def __init__(self, *, subscriber_buffer: int = DEFAULT_SUBSCRIBER_BUFFER) -> None:
+        if subscriber_buffer < 1:
+            raise ValueError("subscriber_buffer must be at least 1")
+        self._buffer = subscriber_buffer
+        self._lock = threading.Lock()
+        self._subscribers: defaultdict[str, set[ProgressSubscription]] = defaultdict(set)
+
+    def publish(self, event: ProgressEvent) -> None:
+        with self._lock:
+            targets = list(self._subscribers.get(event.run_id, ()))
+        for subscription in targets:
+            subscription._deliver(event)
+
+    def subscribe(self, run_id: str) -> ProgressSubscription:
+        """Start receiving ``run_id``'s events now; call from inside the event loop."""
+        subscription = ProgressSubscription(self, run_id, self._buffer)
+        with self._lock:
+            self._subscribers[run_id].add(subscription)
+        return subscription
+
+    def close_run(self, run_id: str) -> None:
+        """End every subscription of a run (its last event has been published)."""
+        with self._lock:
+            targets = list(self._subscribers.pop(run_id, ()))
+        for subscription in targets:
+            subscription._deliver(_CLOSED)
+
+    def subscriber_count(self, run_id: str) -> int:
+        with self._lock:
+            return len(self._subscribers.get(run_id, ()))
+
+    def _unsubscribe(self, subscription: ProgressSubscription) -> None:
+        with self._lock:
+            subscribers = self._subscribers.get(subscription.run_id)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscribers[subscription.run_id]

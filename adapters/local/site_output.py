@@ -1,0 +1,124 @@
+"""Writes a generated site into a folder, touching only what changed.
+
+A manifest of the files written last time lets the next write remove files the generator no
+longer produces, while files a person added by hand (never in the manifest) are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from adapters.local.files import atomic_write_chunks, remove_empty_parents
+from adapters.local.paths import split_relative_path
+from domain.site import SiteFile, WriteSummary
+
+logger = logging.getLogger(__name__)
+
+STATE_DIR = ".kirbygen"
+MANIFEST_PATH = f"{STATE_DIR}/manifest.json"
+_MANIFEST_VERSION = 1
+
+
+def site_file_segments(path: str) -> tuple[str, ...]:
+    """Segments of a generated file's path; refuses escapes and the generator's own folder."""
+    segments = split_relative_path(path, what="site file path")
+    if segments[0] == STATE_DIR:
+        raise ValueError(f"site file path {path!r} is inside the reserved folder {STATE_DIR!r}")
+    return segments
+
+
+def unique_site_paths(files: Sequence[SiteFile]) -> dict[str, bytes]:
+    """The files by path, validated; a path given twice is a generator bug and is refused."""
+    by_path: dict[str, bytes] = {}
+    for file in files:
+        site_file_segments(file.path)
+        if file.path in by_path:
+            raise ValueError(f"site file path {file.path!r} is produced twice")
+        by_path[file.path] = file.data
+    return by_path
+
+
+class LocalSiteOutput:
+    """``SiteOutput`` on the local filesystem."""
+
+    def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary:
+        wanted = unique_site_paths(files)
+        root.mkdir(parents=True, exist_ok=True)
+        resolved_root = root.resolve()
+        temp_dir = root / STATE_DIR / "incoming"
+        previous = self._read_manifest(root)
+
+        # Stale files go first so a file can become a folder (or the reverse) in one write.
+        removed: list[str] = []
+        for path in sorted(previous - wanted.keys()):
+            target = self._target(root, resolved_root, path)
+            if target.is_file() or target.is_symlink():
+                target.unlink()
+                remove_empty_parents(target, stop_at=root)
+                removed.append(path)
+
+        written: list[str] = []
+        unchanged: list[str] = []
+        for path in sorted(wanted):
+            target = self._target(root, resolved_root, path)
+            data = wanted[path]
+            if _same_bytes(target, data):
+                unchanged.append(path)
+                continue
+            atomic_write_chunks(target, [data], temp_dir=temp_dir)
+            written.append(path)
+
+        self._write_manifest(root, sorted(wanted), temp_dir)
+        return WriteSummary(
+            written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
+        )
+
+    @staticmethod
+    def _target(root: Path, resolved_root: Path, path: str) -> Path:
+        target = root.joinpath(*site_file_segments(path))
+        # A symlinked folder inside the site could point anywhere; refuse to follow it out.
+        if not target.parent.resolve().is_relative_to(resolved_root):
+            raise ValueError(f"site file path {path!r} leads outside {root}")
+        return target
+
+    @staticmethod
+    def _read_manifest(root: Path) -> set[str]:
+        manifest = root / MANIFEST_PATH
+        try:
+            data = json.loads(manifest.read_bytes())
+            files = data["files"]
+        except FileNotFoundError:
+            return set()
+        except (ValueError, KeyError, TypeError):
+            # Without a trustworthy manifest nothing is removed: deleting too little is safe.
+            logger.warning("ignoring unreadable manifest %s", manifest)
+            return set()
+        valid: set[str] = set()
+        for path in files:
+            try:
+                site_file_segments(path)
+            except (ValueError, TypeError):
+                logger.warning("ignoring invalid path %r in manifest %s", path, manifest)
+                continue
+            valid.add(path)
+        return valid
+
+    @staticmethod
+    def _write_manifest(root: Path, paths: list[str], temp_dir: Path) -> None:
+        body = {"files": paths, "version": _MANIFEST_VERSION}
+        data = (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+        manifest = root / MANIFEST_PATH
+        if not _same_bytes(manifest, data):
+            atomic_write_chunks(manifest, [data], temp_dir=temp_dir)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: tables, project repository and session store (SQLite, PostgreSQL)."""

@@ -1,0 +1,98 @@
+"""Shared test helpers for external services (PostgreSQL for now).
+
+A test that needs a service skips when the service is unreachable on a developer's machine,
+but fails in CI (``CI=true``) or when ``KIRBYGEN_REQUIRE_SERVICES=1``: a missing service must
+never turn a CI run green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 3
+
+# name -> None when reachable, else why not; each service is probed once per test session.
+_service_status: dict[str, str | None] = {}
+
+
+def services_required() -> bool:
+    return (
+        os.environ.get("CI", "").lower() == "true"
+        or os.environ.get("KIRBYGEN_REQUIRE_SERVICES") == "1"
+    )
+
+
+def require_service(name: str, check: Callable[[], object]) -> None:
+    """Skip (locally) or fail (in CI) the calling test when ``check()`` raises."""
+    if name not in _service_status:
+        try:
+            check()
+        except Exception as error:
+            _service_status[name] = f"{type(error).__name__}: {' '.join(str(error).split())}"
+        else:
+            _service_status[name] = None
+    problem = _service_status[name]
+    if problem is None:
+        return
+    message = f"{name} is not reachable ({problem})"
+    if services_required():
+        pytest.fail(
+            f"{message}; it is required because CI=true or KIRBYGEN_REQUIRE_SERVICES=1",
+            pytrace=False,
+        )
+    pytest.skip(message)
+
+
+def _postgres_connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(url, connect_timeout=POSTGRES_CONNECT_TIMEOUT_SECONDS, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """URL of a PostgreSQL database allowed to create databases (``KIRBYGEN_TEST_POSTGRES_URL``,
+    default: user ``postgres`` on 127.0.0.1:5432, trust auth)."""
+    url = os.environ.get("KIRBYGEN_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    require_service("PostgreSQL", lambda: _postgres_connect(url).close())
+    return url
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """Create a uniquely named, empty database; yields its URL and drops it afterwards."""
+    name = f"kirbygen_test_{uuid.uuid4().hex[:12]}"
+    with _postgres_connect(admin_url) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _postgres_connect(admin_url) as admin:
+            # FORCE ends connections a test forgot to close instead of failing the drop.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database for this test session, dropped afterwards.
+
+    Plain ``postgresql://`` URL; ``adapters.sql.database.create_engine_for`` picks psycopg 3.
+    """
+    with postgres_database(postgres_admin_url) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A database of its own for one test (e.g. one that migrates down and up)."""
+    with postgres_database(postgres_admin_url) as url:
+        yield url

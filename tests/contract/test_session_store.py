@@ -1,0 +1,123 @@
+"""Contract of the ``SessionStore`` port: the fake and SQL on SQLite and PostgreSQL.
+
+Time to live is tested by moving an injected clock, never by sleeping.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from adapters.sql.sessions import SqlSessionStore
+from adapters.sql.tables import SessionRow
+from domain.ports import SessionStore
+from tests.fakes import FakeSessionStore, FixedClock
+
+WEEK = 7 * 24 * 3600
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(params=["fake", "sqlite", "postgresql"])
+def sessions(request: pytest.FixtureRequest, clock: FixedClock) -> SessionStore:
+    if request.param == "fake":
+        return FakeSessionStore(clock)
+    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return SqlSessionStore(engine, clock)
+
+
+def test_put_then_get(sessions: SessionStore) -> None:
+    sessions.put("login:abc", b"\x00\x01 binary \xff", WEEK)
+    assert sessions.get("login:abc") == b"\x00\x01 binary \xff"
+    assert sessions.get("login:other") is None
+
+
+def test_put_replaces_the_value(sessions: SessionStore) -> None:
+    sessions.put("k", b"one", 60)
+    sessions.put("k", b"two", 60)
+    assert sessions.get("k") == b"two"
+
+
+def test_delete(sessions: SessionStore) -> None:
+    sessions.put("k", b"v", 60)
+    sessions.delete("k")
+    assert sessions.get("k") is None
+    sessions.delete("k")  # deleting what is gone is fine
+
+
+def test_a_value_expires_after_its_ttl(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"v", 60)
+    clock.advance(seconds=59)
+    assert sessions.get("k") == b"v"
+    clock.advance(seconds=1)
+    assert sessions.get("k") is None
+    clock.advance(seconds=3600)
+    assert sessions.get("k") is None
+
+
+def test_putting_again_renews_the_ttl(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"v", 60)
+    clock.advance(seconds=50)
+    sessions.put("k", b"v2", 60)
+    clock.advance(seconds=50)
+    assert sessions.get("k") == b"v2"
+
+
+def test_an_expired_key_can_be_put_again(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"old", 10)
+    clock.advance(seconds=20)
+    sessions.put("k", b"new", 10)
+    assert sessions.get("k") == b"new"
+
+
+def test_keys_expire_independently(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("short", b"s", 10)
+    sessions.put("long", b"l", WEEK)
+    clock.advance(timedelta(days=1))
+    assert sessions.get("short") is None
+    assert sessions.get("long") == b"l"
+
+
+@pytest.mark.parametrize("ttl", [0, -5])
+def test_a_ttl_must_be_positive(sessions: SessionStore, ttl: int) -> None:
+    with pytest.raises(ValueError):
+        sessions.put("k", b"v", ttl)
+
+
+def test_large_values(sessions: SessionStore) -> None:
+    value = bytes(range(256)) * 4096  # 1 MiB conversation state
+    sessions.put("conv:p1", value, 60)
+    assert sessions.get("conv:p1") == value
+
+
+# --- SQL only: expired rows do not pile up ----------------------------------------------------
+
+
+def count_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(SessionRow)) or 0
+
+
+def test_sql_purges_expired_rows_lazily(sql_engine: Engine, clock: FixedClock) -> None:
+    store = SqlSessionStore(sql_engine, clock)
+    store.put("a", b"1", 10)
+    store.put("b", b"2", 10)
+    clock.advance(seconds=11)
+    assert store.get("a") is None
+    assert count_rows(sql_engine) == 1  # the row read as expired is gone
+    store.put("c", b"3", 10)
+    assert count_rows(sql_engine) == 1  # a put sweeps the rest
+
+
+def test_sql_purge_expired_reports_how_many(sql_engine: Engine, clock: FixedClock) -> None:
+    store = SqlSessionStore(sql_engine, clock)
+    store.put("a", b"1", 10)
+    store.put("b", b"2", 100)
+    clock.advance(seconds=50)
+    assert store.purge_expired() == 1
+    assert store.get("b") == b"2"
