@@ -70,8 +70,19 @@ def _fonts(design: DesignSystem) -> dict[str, str]:
         token = design.token(f"typography.font-family.{role}")
         if token is not None:
             value = token["$value"]
-            found[role] = ", ".join(value) if isinstance(value, list) else str(value)
+            # The first family is the one chosen; the rest are fallbacks.
+            found[role] = str(value[0]) if isinstance(value, list) and value else str(value)
     return found
+
+
+def artefact_files(result: PipelineResult, report: GenerationReport) -> list[SiteFile]:
+    """The intermediate artefacts written beside a generated site."""
+    return [
+        SiteFile(f"{ARTEFACT_DIR}/schema.json", to_json(result.schema).encode()),
+        SiteFile(f"{ARTEFACT_DIR}/content.json", to_json(result.content).encode()),
+        SiteFile(f"{ARTEFACT_DIR}/tokens.json", to_json(result.design.tokens).encode()),
+        SiteFile(f"{ARTEFACT_DIR}/report.json", to_json(report).encode()),
+    ]
 
 
 class GenerateSite:
@@ -115,12 +126,7 @@ class GenerateSite:
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
             report = build_report(result, files, self._cms.name)
             reports.append(report)
-            return [
-                SiteFile(f"{ARTEFACT_DIR}/schema.json", to_json(result.schema).encode()),
-                SiteFile(f"{ARTEFACT_DIR}/content.json", to_json(result.content).encode()),
-                SiteFile(f"{ARTEFACT_DIR}/tokens.json", to_json(result.design.tokens).encode()),
-                SiteFile(f"{ARTEFACT_DIR}/report.json", to_json(report).encode()),
-            ]
+            return artefact_files(result, report)
 
         result = pipeline.run(request, out_dir, artefacts)
         return GenerationOutcome(report=reports[0], written=result.written, reused=result.reused)

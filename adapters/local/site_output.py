@@ -22,11 +22,16 @@ MANIFEST_PATH = f"{STATE_DIR}/manifest.json"
 _MANIFEST_VERSION = 1
 
 
+# Inside the state folder the writer keeps its manifest and temporary files, and the pipeline
+# its checkpoints; generated artefacts (schema.json, report.json, ...) may sit beside them.
+RESERVED_STATE_PATHS = frozenset({"manifest.json", "incoming", "cache"})
+
+
 def site_file_segments(path: str) -> tuple[str, ...]:
-    """Segments of a generated file's path; refuses escapes and the generator's own folder."""
+    """Segments of a generated file's path; refuses escapes and the writer's own state."""
     segments = split_relative_path(path, what="site file path")
-    if segments[0] == STATE_DIR:
-        raise ValueError(f"site file path {path!r} is inside the reserved folder {STATE_DIR!r}")
+    if segments[0] == STATE_DIR and (len(segments) == 1 or segments[1] in RESERVED_STATE_PATHS):
+        raise ValueError(f"site file path {path!r} is reserved for the generator's own state")
     return segments
 
 

@@ -156,7 +156,17 @@ def test_roots_are_independent(site: SiteHarness, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["../escape", "/abs", "a/../../b", "a\\b", "", "a//b", ".kirbygen/manifest.json"]
+    "path",
+    [
+        "../escape",
+        "/abs",
+        "a/../../b",
+        "a\\b",
+        "",
+        "a//b",
+        ".kirbygen/manifest.json",
+        ".kirbygen/cache/x",
+    ],
 )
 def test_paths_escaping_the_root_are_refused(site: SiteHarness, root: Path, path: str) -> None:
     with pytest.raises(ValueError):

@@ -1,0 +1,1 @@
+"""The built-in offline skills: deterministic, pure, no network."""

@@ -1,0 +1,1 @@
+"""Built-in document parsers (one plugin module per format)."""

@@ -1,0 +1,112 @@
+"""Plain-text parser: paragraphs, `Key: value` lines, list items and underlined headings."""
+
+from __future__ import annotations
+
+import re
+
+from domain.documents import Block, BlockKind, Document, SourceFile
+from domain.errors import InvalidInput
+from domain.ports import Skill
+from plugins.hookspecs import hookimpl
+from plugins.offline.naming import humanise, source_stem
+from plugins.offline.parsers.textlines import (
+    SourceLine,
+    decode_text,
+    key_value,
+    span,
+    split_lines,
+    underline_level,
+)
+
+TEXT_MEDIA_TYPE = "text/plain"
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+(\S.*)$")
+
+
+class PlainTextParser:
+    """Reads UTF-8 ``.txt`` files (or anything sniffed as text/plain).
+
+    Blank lines separate paragraphs; a paragraph's lines are joined with '\\n'. A line that
+    is the whole of its paragraph and is underlined with '===' (level 1) or '---' (level 2)
+    is a heading; other '===' / '---' lines are separators.
+    """
+
+    slot = "parser.text"
+    name = "text"
+    media_types = frozenset({TEXT_MEDIA_TYPE})
+
+    def accepts(self, source: SourceFile) -> bool:
+        claimed = source.media_type == TEXT_MEDIA_TYPE or source.name.lower().endswith(".txt")
+        return claimed and decode_text(source.data) is not None
+
+    def parse(self, source: SourceFile) -> Document:
+        text = decode_text(source.data)
+        if text is None:
+            raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")
+        blocks = parse_text_blocks(split_lines(text))
+        title = next(
+            (b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1),
+            humanise(source_stem(source.name)),
+        )
+        return Document(
+            source=source.name,
+            media_type=TEXT_MEDIA_TYPE,
+            title=title,
+            blocks=tuple(blocks),
+            parser=self.name,
+        )
+
+
+def parse_text_blocks(lines: list[SourceLine]) -> list[Block]:
+    blocks: list[Block] = []
+    paragraph: list[SourceLine] = []
+
+    def flush() -> None:
+        if paragraph:
+            text = "\n".join(line.stripped for line in paragraph)
+            blocks.append(Block(kind=BlockKind.PARAGRAPH, text=text, locator=span(paragraph)))
+            paragraph.clear()
+
+    for line in lines:
+        if not line.stripped:
+            flush()
+            continue
+        level = underline_level(line.text)
+        if level:
+            if len(paragraph) == 1:
+                heading = paragraph[0]
+                blocks.append(
+                    Block(
+                        kind=BlockKind.HEADING,
+                        text=heading.stripped,
+                        locator=span([heading, line]),
+                        level=level,
+                    )
+                )
+                paragraph.clear()
+            else:
+                flush()
+            continue
+        pair = key_value(line.text, paragraph[-1].stripped if paragraph else None)
+        item = _LIST_ITEM.match(line.text)
+        if item is not None and pair is None:
+            pair = key_value(item.group(1))
+        if pair is not None:
+            flush()
+            key, value = pair
+            blocks.append(
+                Block(kind=BlockKind.KEY_VALUE, text=value, locator=span([line]), key=key)
+            )
+        elif item is not None:
+            flush()
+            blocks.append(
+                Block(kind=BlockKind.LIST_ITEM, text=item.group(1).strip(), locator=span([line]))
+            )
+        else:
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+@hookimpl
+def kirbygen_skills() -> list[Skill]:
+    return [PlainTextParser()]

@@ -1,0 +1,203 @@
+"""Which kind of thing each document describes, judged from its shape.
+
+The mapper and the structurer both call ``entity_groups`` so that a document always lands in
+the same entity, in the same items, in the same order. The rules:
+
+* A file with two or more headings of one level (1, else 2) that each hold content is a
+  *collection* file: each such heading starts one item (``projects.md`` -> ``project``).
+  Files whose name says they are one page (about, contact, cv…) stay single pages even when
+  they are divided into sections.
+* Two or more single-shaped files in the same folder (``projects/alpha.md``,
+  ``projects/beta.md``) are the items of a collection named after the folder, unless the
+  folder is a generic container (content, docs, notes…).
+* Any other file is a *single* page whose entity id is its file name (``about.md`` ->
+  ``about``).
+* Everything that ends up with the same singular id merges into one entity: one entity per
+  kind of thing, not per file. Several files for one single page make it a collection.
+
+Documents are taken in order of their source path, so the order they arrive in does not
+change the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+import attrs
+
+from domain.documents import Block, BlockKind, Document, Locator
+from domain.schema import EntityKind
+from plugins.offline.naming import singular, slugify, source_stem
+
+# File names that name one page even when the page is divided into sections.
+SINGLE_PAGE_NAMES = frozenset(
+    {"about", "about-me", "bio", "biography", "contact", "home", "index", "imprint",
+     "impressum", "privacy", "legal", "readme", "cv", "resume", "profile", "intro",
+     "introduction", "colophon", "statement", "artist-statement"}
+)  # fmt: skip
+# Folders that hold material of every kind rather than items of one kind.
+GENERIC_FOLDERS = frozenset(
+    {"content", "contents", "doc", "docs", "document", "documents", "material", "materials",
+     "note", "notes", "file", "files", "input", "inputs", "src", "source", "sources", "text",
+     "texts", "page", "pages", "misc", "other", "export", "exports", "upload", "uploads"}
+)  # fmt: skip
+ITEM_LEVELS = (1, 2)
+_MIN_ITEMS = 2
+FALLBACK_ENTITY_ID = "page"
+
+
+@attrs.frozen
+class Section:
+    """The blocks that describe one content item.
+
+    ``blocks`` excludes the item's own heading (or, for a whole document, its title heading).
+    ``whole_document`` is true when the item is a whole file, whose front matter is then its own.
+    """
+
+    document: Document
+    title: str
+    title_locator: Locator | None
+    blocks: tuple[Block, ...]
+    whole_document: bool
+
+
+@attrs.frozen
+class EntityGroup:
+    entity_id: str
+    kind: EntityKind
+    documents: tuple[Document, ...]
+    sections: tuple[Section, ...]
+
+
+def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
+    ordered = sorted(documents, key=lambda d: (d.source.casefold(), d.source))
+    levels = {id(d): item_level(d) for d in ordered}
+    folder_keys = _folder_collections(ordered, levels)
+    grouped: dict[str, list[Document]] = {}
+    for doc in ordered:
+        key = folder_keys.get(id(doc)) or singular(entity_slug(doc))
+        grouped.setdefault(key, []).append(doc)
+    groups: list[EntityGroup] = []
+    used: set[str] = set()
+    for key, docs in grouped.items():
+        is_collection = len(docs) > 1 or any(levels[id(d)] for d in docs)
+        entity_id = _unique(key if is_collection else entity_slug(docs[0]), used)
+        sections = [s for d in docs for s in _sections(d, levels[id(d)])]
+        groups.append(
+            EntityGroup(
+                entity_id=entity_id,
+                kind=EntityKind.COLLECTION if is_collection else EntityKind.SINGLE,
+                documents=tuple(docs),
+                sections=tuple(sections),
+            )
+        )
+    return groups
+
+
+def entity_slug(document: Document) -> str:
+    """The file name as an entity id: 'My Projects.md' -> 'my-projects', '01-about' -> 'about'."""
+    return _id_slug(source_stem(document.source))
+
+
+def item_level(document: Document) -> int | None:
+    """The heading level that starts items in a collection file, or None for a single page."""
+    if entity_slug(document) in SINGLE_PAGE_NAMES:
+        return None
+    for level in ITEM_LEVELS:
+        if len(_headed_spans(document.blocks, level)) >= _MIN_ITEMS:
+            return level
+    return None
+
+
+def _folder_collections(
+    documents: Sequence[Document], levels: dict[int, int | None]
+) -> dict[int, str]:
+    """Entity keys for single-shaped files that share a folder with others of their kind."""
+    by_folder: dict[str, list[Document]] = {}
+    for doc in documents:
+        folder = _folder_slug(doc.source)
+        if folder and levels[id(doc)] is None and entity_slug(doc) not in SINGLE_PAGE_NAMES:
+            by_folder.setdefault(folder, []).append(doc)
+    return {
+        id(doc): singular(folder)
+        for folder, docs in by_folder.items()
+        if len(docs) >= _MIN_ITEMS
+        for doc in docs
+    }
+
+
+def _folder_slug(source: str) -> str:
+    parent = PurePosixPath(source.replace("\\", "/")).parent.name
+    slug = _id_slug(parent) if parent else ""
+    return "" if slug in GENERIC_FOLDERS or slug == FALLBACK_ENTITY_ID else slug
+
+
+def _id_slug(text: str) -> str:
+    # Entity ids start with a letter; numbering prefixes ("01-") say nothing about the kind.
+    return re.sub(r"^[^a-z]+", "", slugify(text)) or FALLBACK_ENTITY_ID
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    entity_id, counter = candidate, 1
+    while entity_id in used:
+        counter += 1
+        entity_id = f"{candidate}-{counter}"
+    used.add(entity_id)
+    return entity_id
+
+
+def _sections(document: Document, level: int | None) -> list[Section]:
+    if level is None:
+        return [_whole_document(document)]
+    return [
+        Section(
+            document=document,
+            title=heading.text,
+            title_locator=heading.locator,
+            blocks=tuple(body),
+            whole_document=False,
+        )
+        for heading, body in _headed_spans(document.blocks, level)
+    ]
+
+
+def _headed_spans(blocks: Sequence[Block], level: int) -> list[tuple[Block, list[Block]]]:
+    """Each heading of ``level`` with the blocks up to the next heading of that level or
+    higher, keeping only headings whose span holds something other than headings."""
+    spans: list[tuple[Block, list[Block]]] = []
+    current: tuple[Block, list[Block]] | None = None
+    for block in blocks:
+        if block.kind is BlockKind.HEADING and block.level <= level:
+            if current is not None:
+                spans.append(current)
+            current = (block, []) if block.level == level else None
+        elif current is not None:
+            current[1].append(block)
+    if current is not None:
+        spans.append(current)
+    return [(h, body) for h, body in spans if any(b.kind is not BlockKind.HEADING for b in body)]
+
+
+def _whole_document(document: Document) -> Section:
+    title_heading = next(
+        (
+            b
+            for b in document.blocks
+            if b.kind is BlockKind.HEADING and b.level == 1 and b.text == document.title
+        ),
+        None,
+    )
+    declared = document.front_matter.get("title")
+    if declared is not None and str(declared).strip() == document.title:
+        title_locator = document.front_matter_locator
+    else:
+        title_locator = title_heading.locator if title_heading else None
+    return Section(
+        document=document,
+        title=document.title,
+        title_locator=title_locator,
+        blocks=tuple(b for b in document.blocks if b is not title_heading),
+        whole_document=True,
+    )
