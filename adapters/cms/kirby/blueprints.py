@@ -1,0 +1,196 @@
+"""Panel blueprints (YAML) for every page template, the site and image files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.cms.kirby.fieldtypes import blueprint_field
+from adapters.cms.kirby.layout import (
+    ERROR,
+    HOME,
+    IMAGE_FILE_TEMPLATE,
+    EntityLayout,
+    FileTemplate,
+    SiteLayout,
+    page_fields,
+)
+from adapters.cms.kirby.naming import php_string
+from adapters.cms.kirby.yaml_text import dump_yaml
+from domain.schema import ContentSchema, Entity, EntityKind, FieldType
+
+BLUEPRINT_ROOT = "site/blueprints"
+HOME_INTRO_FIELD = "intro"
+ERROR_TEXT_FIELD = "text"
+
+_STATUS = {
+    "draft": {"label": "Draft", "text": "Only visible in the Panel."},
+    "unlisted": {"label": "Unlisted", "text": "Reachable by its address, not shown in lists."},
+    "listed": {"label": "Published", "text": "Shown on the site and in its lists."},
+}
+# Templates and slugs are wired into relations and listings; changing them breaks the site.
+_FIXED_PAGE_OPTIONS = {"changeSlug": False, "changeTemplate": False, "delete": False}
+
+
+def build_blueprints(schema: ContentSchema, layout: SiteLayout) -> dict[str, str]:
+    """Blueprint file path → YAML text, for every template of the site."""
+    docs: dict[str, dict[str, Any]] = {
+        "site.yml": _site_blueprint(schema, layout),
+        f"pages/{ERROR}.yml": _error_blueprint(),
+        f"files/{IMAGE_FILE_TEMPLATE}.yml": _file_blueprint(
+            "Image", image=True, accept=("image/*",)
+        ),
+    }
+    home_entity = schema.entity(layout.home_entity_id) if layout.home_entity_id else None
+    docs[f"pages/{HOME}.yml"] = _home_blueprint(home_entity, schema, layout)
+    for entity_layout in layout.entities:
+        entity = schema.entity(entity_layout.entity_id)
+        if entity is None or entity.id == layout.home_entity_id:
+            continue
+        docs[f"pages/{entity_layout.template}.yml"] = _entity_blueprint(entity, schema, layout)
+        if entity_layout.parent_template:
+            docs[f"pages/{entity_layout.parent_template}.yml"] = _collection_blueprint(
+                entity, entity_layout
+            )
+    for file_template in layout.file_templates:
+        docs[f"files/{file_template.name}.yml"] = _file_blueprint_for(file_template)
+    return {f"{BLUEPRINT_ROOT}/{path}": dump_yaml(doc) for path, doc in sorted(docs.items())}
+
+
+def relation_query(schema: ContentSchema, layout: SiteLayout, target_entity: str) -> str | None:
+    """The Kirby query listing the pages a relation to ``target_entity`` may choose from."""
+    target = layout.entity(target_entity)
+    entity = schema.entity(target_entity)
+    if target is None or entity is None:
+        return None
+    if entity.kind is EntityKind.COLLECTION and target.parent_slug:
+        return f"site.find({php_string(target.parent_slug)}).children"
+    return f"site.children.template({php_string(target.template)})"
+
+
+def entity_fields(entity: Entity, schema: ContentSchema, layout: SiteLayout) -> dict[str, Any]:
+    entity_layout = layout.entity(entity.id)
+    uploads = entity_layout.upload_templates if entity_layout else {}
+    return {
+        field.id: blueprint_field(
+            field, lambda target: relation_query(schema, layout, target), uploads
+        )
+        for field in page_fields(entity)
+    }
+
+
+def _entity_blueprint(entity: Entity, schema: ContentSchema, layout: SiteLayout) -> dict[str, Any]:
+    blueprint: dict[str, Any] = {
+        "title": entity.name,
+        "icon": entity.icon,
+        # `default` numbers listed pages 1..n (folder prefix N_) and lets editors reorder
+        # them; `zero` gives every listed page 0_ and sorts alphabetically.
+        "num": "default" if entity.sortable else "zero",
+        "status": _STATUS,
+        "options": {"changeTemplate": False},
+    }
+    fields = entity_fields(entity, schema, layout)
+    if fields:
+        blueprint["fields"] = fields
+    return blueprint
+
+
+def _collection_blueprint(entity: Entity, entity_layout: EntityLayout) -> dict[str, Any]:
+    has_images = any(f.type in (FieldType.IMAGE, FieldType.GALLERY) for f in entity.fields)
+    section: dict[str, Any] = {
+        "label": entity.plural_name or entity.name,
+        "type": "pages",
+        "status": "all",
+        "templates": [entity_layout.template],
+        "layout": "cards" if has_images else "list",
+    }
+    if not entity.sortable:
+        section["sortable"] = False
+        section["sortBy"] = "title asc"
+    return {
+        "title": entity.plural_name or entity.name,
+        "icon": entity.icon,
+        "status": _STATUS,
+        "options": _FIXED_PAGE_OPTIONS,
+        "sections": {"children": section},
+    }
+
+
+def _home_blueprint(
+    home_entity: Entity | None, schema: ContentSchema, layout: SiteLayout
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if home_entity is None or home_entity.field(HOME_INTRO_FIELD) is None:
+        fields[HOME_INTRO_FIELD] = {
+            "label": "Introduction",
+            "type": "textarea",
+            "help": "Shown above the list of pages. Markdown works here.",
+        }
+    if home_entity is not None:
+        fields.update(entity_fields(home_entity, schema, layout))
+    return {
+        "title": "Home",
+        "icon": "home",
+        "options": {**_FIXED_PAGE_OPTIONS, "changeStatus": False},
+        "fields": fields,
+    }
+
+
+def _error_blueprint() -> dict[str, Any]:
+    return {
+        "title": "Error",
+        "icon": "alert",
+        "options": {**_FIXED_PAGE_OPTIONS, "changeStatus": False},
+        "fields": {
+            ERROR_TEXT_FIELD: {
+                "label": "Message",
+                "type": "textarea",
+                "help": "Shown when a page does not exist. Markdown works here.",
+            }
+        },
+    }
+
+
+def _site_blueprint(schema: ContentSchema, layout: SiteLayout) -> dict[str, Any]:
+    return {
+        "title": schema.name or "Site",
+        "sections": {
+            "pages": {
+                "label": "Pages",
+                "type": "pages",
+                "status": "all",
+                # Every top-level page has a fixed role; new ones would have no template.
+                "create": False,
+                "templates": layout.top_level_templates(),
+            }
+        },
+    }
+
+
+def _file_blueprint_for(template: FileTemplate) -> dict[str, Any]:
+    return _file_blueprint(template.title, image=template.image, accept=template.accept)
+
+
+def _file_blueprint(title: str, *, image: bool, accept: tuple[str, ...]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if image:
+        fields["alt"] = {
+            "label": "Alternative text",
+            "type": "text",
+            "help": "Describe the image for people who cannot see it.",
+        }
+    fields["caption"] = {"label": "Caption", "type": "textarea", "buttons": False}
+    return {"title": title, "accept": _accept_rules(accept, image=image), "fields": fields}
+
+
+def _accept_rules(accept: tuple[str, ...], *, image: bool) -> dict[str, Any]:
+    """Kirby's file `accept` rules from MIME types (``image/png``) and extensions (``.pdf``)."""
+    mimes = [a for a in accept if "/" in a]
+    extensions = [a.lstrip(".").lower() for a in accept if a.startswith(".")]
+    rules: dict[str, Any] = {}
+    if mimes:
+        rules["mime"] = ", ".join(mimes)
+    if extensions:
+        rules["extension"] = ", ".join(extensions)
+    if image and not rules:
+        rules["type"] = "image"
+    return rules

@@ -1,0 +1,6 @@
+  </main>
+  <footer class="site-footer">
+    <p>&copy; <?= date('Y') ?> <?= $site->title()->esc() ?></p>
+  </footer>
+</body>
+</html>
