@@ -5,21 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import metadata
 
-from adapters.cms.kirby.adapter import KirbyAdapter
-from adapters.cms.kirby.check import KirbySiteChecker
-from adapters.sql.database import create_engine_for
-from adapters.sql.repository import SqlProjectRepository
 from dependency_injector import containers, providers
-from plugins.manager import PluginSkillRegistry, build_plugin_manager
 from sqlalchemy.engine import Engine
 
+from adapters.cms.kirby.adapter import KirbyAdapter
+from adapters.cms.kirby.check import KirbySiteChecker
 from adapters.local.clock import SystemClock, UuidGenerator
 from adapters.local.material import MaterialLimits, read_material
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
+from adapters.sql.database import create_engine_for
+from adapters.sql.repository import SqlProjectRepository
 from application.generate import GenerateSite
 from config.settings import Settings
 from domain.validation import SchemaLimits
+from plugins.manager import PluginSkillRegistry, build_plugin_manager
 
 
 def package_version() -> str:
