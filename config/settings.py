@@ -61,6 +61,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _default(cls: type, name: str) -> int:
+    # Slotted attrs classes keep defaults on their fields, not as class attributes.
+    value = attrs.fields_dict(cls)[name].default
+    assert isinstance(value, int)
+    return value
+
+
 def _choice(env: Mapping[str, str], name: str, enum_type: type[enum.StrEnum], default: str) -> str:
     raw = (env.get(name) or default).strip().lower()
     allowed = [m.value for m in enum_type]
@@ -75,11 +82,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         _load_dotenv(Path.cwd() / ".env")
         env = os.environ
     limits = Limits(
-        max_file_bytes=_int(env, "KIRBYGEN_MAX_FILE_BYTES", Limits.max_file_bytes),
-        max_source_files=_int(env, "KIRBYGEN_MAX_SOURCE_FILES", Limits.max_source_files),
-        max_entities=_int(env, "KIRBYGEN_MAX_ENTITIES", Limits.max_entities),
+        max_file_bytes=_int(env, "KIRBYGEN_MAX_FILE_BYTES", _default(Limits, "max_file_bytes")),
+        max_source_files=_int(
+            env, "KIRBYGEN_MAX_SOURCE_FILES", _default(Limits, "max_source_files")
+        ),
+        max_entities=_int(env, "KIRBYGEN_MAX_ENTITIES", _default(Limits, "max_entities")),
         max_fields_per_entity=_int(
-            env, "KIRBYGEN_MAX_FIELDS_PER_ENTITY", Limits.max_fields_per_entity
+            env, "KIRBYGEN_MAX_FIELDS_PER_ENTITY", _default(Limits, "max_fields_per_entity")
         ),
     )
     storage_type = (env.get("STORAGE_TYPE") or "local").strip().lower()
