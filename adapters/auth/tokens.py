@@ -1,0 +1,56 @@
+"""Access tokens as HS256 JSON Web Tokens (PyJWT), short-lived, naming the user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+
+from domain.ports import Clock
+from domain.refusals import Unauthenticated
+
+ISSUER = "kirbygen"
+AUDIENCE = "kirbygen-api"
+ALGORITHM = "HS256"
+
+
+class JwtAccessTokens:
+    """``AccessTokens`` signed with ``JWT_SECRET``; expiry comes from the injected clock."""
+
+    def __init__(self, secret: str, *, lifetime_seconds: int, clock: Clock) -> None:
+        if not secret:
+            raise ValueError("JWT_SECRET is empty")
+        self._secret = secret
+        self._lifetime = lifetime_seconds
+        self._clock = clock
+
+    def issue(self, user_id: str) -> tuple[str, int]:
+        now = self._clock.now()
+        claims = {
+            "sub": user_id,
+            "iat": now,
+            "exp": now + timedelta(seconds=self._lifetime),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._lifetime
+
+    def verify(self, token: str) -> str:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["sub", "exp", "iat"], "verify_iat": False},
+                leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the access token has expired; refresh it") from None
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("the access token is not valid") from None
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise Unauthenticated("the access token names no user")
+        return subject

@@ -1,0 +1,47 @@
+"""Where a project's things live in the storage port. Keys are built here, never from input."""
+
+from __future__ import annotations
+
+
+def project_prefix(project_id: str) -> str:
+    return f"projects/{project_id}/"
+
+
+def upload_key(project_id: str, upload_id: str) -> str:
+    return f"projects/{project_id}/uploads/{upload_id}"
+
+
+def draft_schema_key(project_id: str) -> str:
+    return f"projects/{project_id}/schema/draft.json"
+
+
+def approved_schema_key(project_id: str) -> str:
+    return f"projects/{project_id}/schema/approved.json"
+
+
+def checkpoints_prefix(project_id: str) -> str:
+    # One set per project: a retry resumes from it, and a new run reuses unchanged phases.
+    return f"projects/{project_id}/checkpoints"
+
+
+def site_zip_key(project_id: str) -> str:
+    return f"projects/{project_id}/outputs/site.zip"
+
+
+def tokens_key(project_id: str) -> str:
+    return f"projects/{project_id}/outputs/tokens.json"
+
+
+# Session store keys (short-lived state).
+
+
+def conversation_session(project_id: str) -> str:
+    return f"conversation:{project_id}"
+
+
+def run_cancel_session(run_id: str) -> str:
+    return f"run-cancel:{run_id}"
+
+
+def run_job_session(run_id: str) -> str:
+    return f"run-job:{run_id}"

@@ -1,0 +1,1 @@
+"""The HTTP API (Starlette): see docs/api.md and /api/openapi.json."""

@@ -1,0 +1,124 @@
+"""The Starlette application factory: routes, middleware, error handlers, the worker's life."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
+
+from config.container import Container
+from config.settings import AppEnv
+from entrypoints.http.context import Services
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.openapi import openapi_document
+from entrypoints.http.routes import auth, events, projects, runs, schema, system, uploads
+
+# Probes are not rate limited: a platform's health checker must never see a 429.
+UNLIMITED_PATHS = ("/api/health", "/api/ready")
+
+
+class KirbyGenApp(Starlette):
+    """Starlette with our request-context layer outside everything, even the 500 handler,
+    so that every response — an unhandled error's too — carries X-Request-ID."""
+
+    def __init__(self, *args: Any, hsts: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hsts = hsts
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestContextMiddleware(super().build_middleware_stack(), hsts=self._hsts)
+
+
+def all_routes() -> list[Any]:
+    return [
+        *system.routes,
+        *auth.routes,
+        *projects.routes,
+        *uploads.routes,
+        *schema.routes,
+        *runs.routes,
+        *events.routes,
+    ]
+
+
+def build_services(container: Container) -> Services:
+    settings = container.settings()
+    return Services(
+        accounts=container.accounts(),
+        access=container.project_access(),
+        projects=container.projects(),
+        uploads=container.uploads(),
+        schemas=container.schemas(),
+        conversation=container.conversation(),
+        runs=container.runs(),
+        outputs=container.outputs(),
+        repository=container.repository(),
+        storage=container.storage(),
+        queue=container.job_queue(),
+        hub=container.progress_hub(),
+        upload_limits=container.upload_limits(),
+        http=settings.http,
+    )
+
+
+def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
+    """The API on the container's adapters; with ``run_worker`` the in-process job worker
+    runs for the app's lifetime (``kirbygen serve``)."""
+    settings = container.settings()
+    http = settings.http
+    services = build_services(container)  # fails early, e.g. on missing production secrets
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        queue = services.queue
+        if run_worker:
+            await queue.start(container.job_handler())
+            app.state.queue_running = True
+        try:
+            yield
+        finally:
+            app.state.queue_running = False
+            if run_worker:
+                await queue.stop()
+
+    middleware: list[Middleware] = []
+    if http.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(http.cors_origins),
+                allow_credentials=True,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                expose_headers=["X-Request-ID", "Retry-After"],
+                max_age=600,
+            )
+        )
+    middleware.append(
+        Middleware(
+            RateLimitMiddleware,
+            limiter=container.rate_limiter(),
+            window_ms=http.rate_limit_window_ms,
+            max_requests=http.rate_limit_max_requests,
+            auth_max_requests=http.rate_limit_login_max_requests,
+            auth_paths=auth.AUTH_PATHS,
+            exempt_paths=UNLIMITED_PATHS,
+        )
+    )
+    app = KirbyGenApp(
+        routes=all_routes(),
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        hsts=settings.app_env is AppEnv.PRODUCTION,
+    )
+    app.state.services = services
+    app.state.queue_running = False
+    app.state.openapi = openapi_document(container.version())
+    return app

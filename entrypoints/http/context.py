@@ -1,0 +1,129 @@
+"""What a request handler needs: the services, the caller, and a bounded JSON body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection, Request
+
+from application.access import ProjectAccess
+from application.accounts import AccountService
+from application.conversation import ConversationService
+from application.outputs import OutputService
+from application.projects import ProjectService
+from application.runs import RunService
+from application.schemas import SchemaService
+from application.uploads import UploadLimits, UploadService
+from config.settings import HttpSettings
+from domain.errors import InvalidInput
+from domain.ports import JobQueue, ProjectRepository, Storage
+from domain.project import Role
+from domain.refusals import LimitExceeded, Unauthenticated
+
+REFRESH_COOKIE = "kirbygen_refresh"
+
+
+@attrs.frozen
+class Services:
+    """The application services the routes call, built once from the container."""
+
+    accounts: AccountService
+    access: ProjectAccess
+    projects: ProjectService
+    uploads: UploadService
+    schemas: SchemaService
+    conversation: ConversationService
+    runs: RunService
+    outputs: OutputService
+    repository: ProjectRepository
+    storage: Storage
+    queue: JobQueue
+    hub: Any  # InProcessProgressHub: subscribe() for the WebSocket
+    upload_limits: UploadLimits
+    http: HttpSettings
+
+
+def services(conn: HTTPConnection) -> Services:
+    found: Services = conn.app.state.services
+    return found
+
+
+def bearer_token(conn: HTTPConnection) -> str | None:
+    header = conn.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_user(request: Request) -> str:
+    """The calling user's id from ``Authorization: Bearer <access token>``; else 401."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated("log in and send the access token as 'Authorization: Bearer …'")
+    return services(request).accounts.authenticate(token)
+
+
+async def require_member(request: Request, user_id: str, role: Role) -> None:
+    """Membership first: a non-member gets 404 whatever else is wrong with the request."""
+    project_id = request.path_params["project_id"]
+    await run_in_threadpool(services(request).access.require, project_id, user_id, role)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, read with the KIRBYGEN_MAX_JSON_BYTES cap."""
+    limit = services(request).http.max_json_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("the body is not valid JSON", code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be a JSON object", code="invalid_json")
+    return data
+
+
+def _too_large(limit: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"the JSON body is larger than {limit} bytes",
+        limit="KIRBYGEN_MAX_JSON_BYTES",
+        value=limit,
+        code="body_too_large",
+    )
+
+
+def string_field(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string", code="invalid_field")
+    return value
+
+
+def int_query(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"'{name}' must be a whole number", code="invalid_query") from None
+    if not low <= value <= high:
+        raise InvalidInput(f"'{name}' must be between {low} and {high}", code="invalid_query")
+    return value

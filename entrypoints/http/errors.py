@@ -1,0 +1,115 @@
+"""One error envelope for every failure: ``{"error": {"code", "message", "details"}}``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from application.schemas import SchemaInvalid
+from domain.errors import InvalidInput, KirbyGenError, NotFound
+from domain.refusals import (
+    Conflict,
+    Forbidden,
+    LimitExceeded,
+    RateLimited,
+    Unauthenticated,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from domain.serialization import to_data
+
+logger = logging.getLogger("kirbygen.http")
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+# Most specific first: the first class the error is an instance of decides the status.
+_STATUS: tuple[tuple[type[KirbyGenError], int], ...] = (
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (LimitExceeded, 413),
+    (UnsupportedMediaType, 415),
+    (Unprocessable, 422),
+    (RateLimited, 429),
+    (InvalidInput, 400),
+)
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def status_of(exc: KirbyGenError) -> int:
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def kirbygen_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KirbyGenError)
+    details: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, LimitExceeded):
+        details = {"limit": exc.limit, "value": exc.value}
+    elif isinstance(exc, SchemaInvalid):
+        details = {"issues": to_data(exc.issues)}
+    elif isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    elif isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    return error_response(status_of(exc), exc.code, exc.message, details, headers)
+
+
+def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 404:
+        message = f"nothing at {request.url.path}"
+    return error_response(exc.status_code, code, message, headers=exc.headers)
+
+
+def database_down(request: Request, exc: Exception) -> Response:
+    logger.warning("database unavailable: %s", exc)
+    return error_response(
+        503,
+        "database_unavailable",
+        "the database is not reachable; try again shortly",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    return error_response(500, "internal_error", "something went wrong on our side")
+
+
+EXCEPTION_HANDLERS = {
+    KirbyGenError: kirbygen_error,
+    HTTPException: http_error,
+    OperationalError: database_down,
+    Exception: internal_error,
+}

@@ -1,0 +1,168 @@
+"""Pure ASGI middleware: request ids, security headers, access logs, rate limits.
+
+Pure ASGI (not BaseHTTPMiddleware) so streamed bodies and WebSockets pass through untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.accounts import RateLimiter
+
+logger = logging.getLogger("kirbygen.http")
+REQUEST_ID_HEADER = b"x-request-id"
+_GOOD_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+
+# The API serves JSON and files, never pages: nothing may be framed, scripted or sniffed.
+API_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+class RequestContextMiddleware:
+    """Outermost layer: every response gets ``X-Request-ID`` and the security headers, every
+    request one access-log line, and an error that escaped everything still gets an envelope.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self._extra = API_SECURITY_HEADERS + ((HSTS,) if hsts else ())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, REQUEST_ID_HEADER)
+        request_id = given.decode() if given and _GOOD_REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 0
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", ()) if k != REQUEST_ID_HEADER]
+                present = {k for k, _ in headers}
+                headers.append((REQUEST_ID_HEADER, request_id.encode()))
+                headers.extend((k, v) for k, v in self._extra if k not in present)
+                if b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette already answered (500 envelope) and re-raised for the server to log.
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            if status == 0 and scope["type"] == "http":
+                await _send_json(send_with_headers, 500, "internal_error", "something went wrong")
+                status = 500
+        finally:
+            if scope["type"] == "http":
+                logger.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+
+
+class RateLimitMiddleware:
+    """Counts requests per client address; the auth endpoints have their own, stricter limit."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        window_ms: int,
+        max_requests: int,
+        auth_max_requests: int,
+        auth_paths: Iterable[str],
+        exempt_paths: Iterable[str],
+    ) -> None:
+        self.app = app
+        self._limiter = limiter
+        self._window = window_ms
+        self._max = max_requests
+        self._auth_max = auth_max_requests
+        self._auth_paths = frozenset(auth_paths)
+        self._exempt = frozenset(exempt_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self._exempt:
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        if scope["path"] in self._auth_paths:
+            decision = self._limiter.hit(
+                f"auth:{client}", limit=self._auth_max, window_ms=self._window
+            )
+            limit_name = "RATE_LIMIT_LOGIN_MAX_REQUESTS"
+        else:
+            decision = self._limiter.hit(f"api:{client}", limit=self._max, window_ms=self._window)
+            limit_name = "RATE_LIMIT_MAX_REQUESTS"
+        if not decision.allowed:
+            await _send_json(
+                send,
+                429,
+                "rate_limited",
+                f"too many requests; try again in {decision.retry_after_seconds} s",
+                details={"limit": limit_name, "window_ms": self._window},
+                headers=[(b"retry-after", str(decision.retry_after_seconds).encode())],
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+async def _send_json(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: dict[str, object] | None = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    body = json.dumps({"error": {"code": code, "message": message, "details": details or {}}})
+    encoded = body.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(encoded)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": encoded})

@@ -1,0 +1,1 @@
+"""Route lists, one module per resource."""

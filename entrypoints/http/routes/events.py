@@ -1,0 +1,143 @@
+"""WebSocket ``/api/projects/{project_id}/events``: a run's stored events, then the live ones.
+
+Authentication: the access token as the ``token`` query parameter, or (so it stays out of
+URLs and logs) as the first message ``{"type": "auth", "token": "…"}`` within a few seconds.
+``run`` picks the run (default: the project's latest), ``after`` skips events up to a seq.
+
+Messages sent: ``{"type": "event", "event": {…}}`` for each event in ``seq`` order, then
+``{"type": "end", "run": {…}}`` once the run has finished, and the socket closes (1000).
+Refusals close the socket after an ``{"type": "error", "error": {…}}`` message, with code
+4401 (not authenticated), 4404 (no such project or run — also for another user's project)
+or 4400 (bad parameters).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from application.runs import ACTIVE
+from domain.errors import KirbyGenError, NotFound
+from domain.project import Run
+from domain.refusals import Unauthenticated
+from entrypoints.http.context import services
+from entrypoints.http.views import event_view, run_view
+
+AUTH_TIMEOUT_SECONDS = 10
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_BAD_REQUEST = 4400
+
+
+async def project_events(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        user_id = await _authenticate(websocket)
+        run = await run_in_threadpool(_pick_run, websocket, user_id)
+        after = int(websocket.query_params.get("after", "0") or 0)
+    except Unauthenticated as exc:
+        await _refuse(websocket, CLOSE_UNAUTHENTICATED, exc.code, exc.message)
+        return
+    except NotFound as exc:
+        await _refuse(websocket, CLOSE_NOT_FOUND, exc.code, exc.message)
+        return
+    except (ValueError, KirbyGenError) as exc:
+        await _refuse(websocket, CLOSE_BAD_REQUEST, "bad_request", str(exc))
+        return
+    except WebSocketDisconnect:
+        return
+    await _stream(websocket, run, after)
+
+
+async def _authenticate(websocket: WebSocket) -> str:
+    svc = services(websocket)
+    token = websocket.query_params.get("token")
+    if not token:
+        try:
+            first = await asyncio.wait_for(websocket.receive_json(), AUTH_TIMEOUT_SECONDS)
+        except (TimeoutError, ValueError):
+            raise Unauthenticated("send {'type': 'auth', 'token': …} first") from None
+        token = first.get("token") if isinstance(first, dict) else None
+        if not isinstance(token, str) or first.get("type") != "auth":
+            raise Unauthenticated("send {'type': 'auth', 'token': …} first")
+    return svc.accounts.authenticate(token)
+
+
+def _pick_run(websocket: WebSocket, user_id: str) -> Run:
+    svc = services(websocket)
+    project_id = websocket.path_params["project_id"]
+    run_id = websocket.query_params.get("run")
+    if run_id:
+        return svc.runs.get(project_id, user_id, run_id)
+    latest = svc.runs.latest(project_id, user_id)
+    if latest is None:
+        svc.projects.get(project_id, user_id)  # a member: the project simply has no run
+        raise NotFound("this project has no run yet", code="run_not_found")
+    return latest
+
+
+async def _stream(websocket: WebSocket, run: Run, after: int) -> None:
+    svc = services(websocket)
+    # Subscribe before replaying, so nothing falls between the stored and the live events;
+    # an event seen in both is sent once (by seq).
+    subscription = svc.hub.subscribe(run.id)
+    watcher = asyncio.create_task(_close_on_disconnect(websocket, subscription))
+    last = after
+    try:
+        stored = await run_in_threadpool(svc.repository.list_events, run.id, after_seq=after)
+        for event in stored:
+            await _send_event(websocket, event)
+            last = event.seq
+        current = await run_in_threadpool(svc.repository.get_run, run.id)
+        if current is not None and current.status in ACTIVE:
+            async for event in subscription:
+                if event.seq > last:
+                    await _send_event(websocket, event)
+                    last = event.seq
+            # Events stored after the fan-out ended (none expected) are not lost.
+            for event in await run_in_threadpool(
+                svc.repository.list_events, run.id, after_seq=last
+            ):
+                await _send_event(websocket, event)
+            current = await run_in_threadpool(svc.repository.get_run, run.id)
+        if watcher.done():
+            return
+        await websocket.send_json({"type": "end", "run": run_view(current or run)})
+        await websocket.close(code=1000)
+    except (WebSocketDisconnect, RuntimeError):
+        return  # the client went away
+    finally:
+        subscription.close()
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+
+async def _close_on_disconnect(websocket: WebSocket, subscription: Any) -> None:
+    """Ends the live stream when the client disconnects (other messages are ignored)."""
+    with contextlib.suppress(Exception):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+    subscription.close()
+
+
+async def _send_event(websocket: WebSocket, event: Any) -> None:
+    await websocket.send_json({"type": "event", "event": event_view(event)})
+
+
+async def _refuse(websocket: WebSocket, close_code: int, code: str, message: str) -> None:
+    with contextlib.suppress(Exception):
+        await websocket.send_json(
+            {"type": "error", "error": {"code": code, "message": message, "details": {}}}
+        )
+        await websocket.close(code=close_code)
+
+
+routes = [WebSocketRoute("/api/projects/{project_id}/events", project_events)]

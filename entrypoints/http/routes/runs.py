@@ -1,0 +1,88 @@
+"""Generation runs, their stored events, and the outputs of the latest successful run."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from domain.project import Role
+from entrypoints.http.context import current_user, int_query, require_member, services
+from entrypoints.http.views import event_view, run_view
+
+
+async def start_run(request: Request) -> Response:
+    user_id = current_user(request)
+    run = await services(request).runs.start(request.path_params["project_id"], user_id)
+    return JSONResponse(run_view(run), status_code=202)
+
+
+async def list_runs(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    runs = await run_in_threadpool(services(request).runs.list_runs, project_id, user_id)
+    return JSONResponse({"items": [run_view(r) for r in runs]})
+
+
+async def get_run(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    run = await run_in_threadpool(services(request).runs.get, p["project_id"], user_id, p["run_id"])
+    return JSONResponse(run_view(run))
+
+
+async def cancel_run(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    run = await services(request).runs.cancel(p["project_id"], user_id, p["run_id"])
+    return JSONResponse(run_view(run), status_code=202)
+
+
+async def retry_run(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    run = await services(request).runs.retry(p["project_id"], user_id, p["run_id"])
+    return JSONResponse(run_view(run), status_code=202)
+
+
+async def list_events(request: Request) -> Response:
+    user_id = current_user(request)
+    await require_member(request, user_id, Role.VIEWER)
+    p = request.path_params
+    after = int_query(request, "after", 0, low=0, high=2**31 - 1)
+    events = await run_in_threadpool(
+        services(request).runs.events, p["project_id"], user_id, p["run_id"], after
+    )
+    return JSONResponse({"items": [event_view(e) for e in events]})
+
+
+async def site_zip(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    data = await run_in_threadpool(services(request).outputs.site_zip, project_id, user_id)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="site.zip"'},
+    )
+
+
+async def tokens_json(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    data = await run_in_threadpool(services(request).outputs.tokens, project_id, user_id)
+    return Response(data, media_type="application/json")
+
+
+_P = "/api/projects/{project_id}"
+routes = [
+    Route(f"{_P}/runs", start_run, methods=["POST"]),
+    Route(f"{_P}/runs", list_runs, methods=["GET"]),
+    Route(f"{_P}/runs/{{run_id}}", get_run, methods=["GET"]),
+    Route(f"{_P}/runs/{{run_id}}/cancel", cancel_run, methods=["POST"]),
+    Route(f"{_P}/runs/{{run_id}}/retry", retry_run, methods=["POST"]),
+    Route(f"{_P}/runs/{{run_id}}/events", list_events, methods=["GET"]),
+    Route(f"{_P}/site.zip", site_zip, methods=["GET"]),
+    Route(f"{_P}/tokens.json", tokens_json, methods=["GET"]),
+]

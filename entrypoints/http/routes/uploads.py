@@ -1,0 +1,100 @@
+"""Uploads: several files per multipart request, streamed under the named limits."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from application.uploads import UploadBatch
+from domain.errors import InvalidInput
+from domain.project import UploadKind
+from domain.refusals import LimitExceeded
+from entrypoints.http.context import current_user, services
+from entrypoints.http.multipart import receive_files
+from entrypoints.http.views import upload_view
+
+# Multipart framing around the files (boundaries, part headers) on top of the byte limit.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+async def create_uploads(request: Request) -> Response:
+    user_id = current_user(request)
+    svc = services(request)
+    project_id = request.path_params["project_id"]
+    # Who may upload is settled before a single byte of the body is read.
+    await run_in_threadpool(svc.uploads.require_upload_access, project_id, user_id)
+    raw_kind = request.query_params.get("kind", UploadKind.CONTENT.value)
+    try:
+        kind = UploadKind(raw_kind)
+    except ValueError:
+        known = ", ".join(k.value for k in UploadKind)
+        raise InvalidInput(f"'kind' must be one of {known}", code="invalid_query") from None
+    limits = svc.upload_limits
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_request_bytes + MULTIPART_OVERHEAD_BYTES:
+        raise LimitExceeded(
+            f"this request's body ({declared} bytes) is larger than {limits.max_request_bytes}",
+            limit="KIRBYGEN_MAX_REQUEST_BYTES",
+            value=limits.max_request_bytes,
+            code="request_too_large",
+        )
+    batch = UploadBatch(limits)
+    try:
+        await receive_files(request.headers.get("content-type", ""), request.stream(), batch)
+    except BaseException:
+        batch.discard()
+        raise
+    uploads = await run_in_threadpool(svc.uploads.commit, project_id, user_id, batch, kind)
+    return JSONResponse({"items": [upload_view(u) for u in uploads]}, status_code=201)
+
+
+async def list_uploads(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    uploads = await run_in_threadpool(services(request).uploads.list_uploads, project_id, user_id)
+    return JSONResponse({"items": [upload_view(u) for u in uploads]})
+
+
+async def get_upload(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    upload = await run_in_threadpool(
+        services(request).uploads.get, p["project_id"], user_id, p["upload_id"]
+    )
+    return JSONResponse(upload_view(upload))
+
+
+async def download_upload(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    upload, data = await run_in_threadpool(
+        services(request).uploads.read, p["project_id"], user_id, p["upload_id"]
+    )
+    # Served as an attachment with its detected type: never rendered in the API's origin.
+    return Response(
+        data,
+        media_type=upload.media_type,
+        headers={"content-disposition": f'attachment; filename="upload-{upload.id}"'},
+    )
+
+
+async def delete_upload(request: Request) -> Response:
+    user_id = current_user(request)
+    p = request.path_params
+    await run_in_threadpool(
+        services(request).uploads.delete, p["project_id"], user_id, p["upload_id"]
+    )
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/api/projects/{project_id}/uploads", create_uploads, methods=["POST"]),
+    Route("/api/projects/{project_id}/uploads", list_uploads, methods=["GET"]),
+    Route("/api/projects/{project_id}/uploads/{upload_id}", get_upload, methods=["GET"]),
+    Route("/api/projects/{project_id}/uploads/{upload_id}", delete_upload, methods=["DELETE"]),
+    Route(
+        "/api/projects/{project_id}/uploads/{upload_id}/content", download_upload, methods=["GET"]
+    ),
+]

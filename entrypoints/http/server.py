@@ -1,0 +1,35 @@
+"""`kirbygen serve`: the API and the in-process worker under uvicorn, on one port."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from adapters.sql.database import upgrade
+from config.container import Container
+from config.settings import Settings
+from entrypoints.http.app import create_app
+from entrypoints.http.logs import configure_logging
+
+logger = logging.getLogger("kirbygen")
+
+
+def serve(container: Container, settings: Settings, *, host: str, port: int) -> None:
+    configure_logging(settings.log_level, settings.log_format)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Embedded defaults need no separate migration step; on Render it also runs before start.
+    upgrade(settings.effective_database_url)
+    app = create_app(container)
+    logger.info("Kirby-Gen API on http://%s:%s (data in %s)", host, port, settings.data_dir)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        workers=1,  # the in-process worker and progress fan-out live in this one process
+        lifespan="on",
+        log_config=None,  # our handlers (JSON lines with LOG_FORMAT=json)
+        access_log=False,  # our access log carries the request id
+        proxy_headers=True,
+    )
+    uvicorn.Server(config).run()

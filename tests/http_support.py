@@ -1,0 +1,108 @@
+"""Helpers for tests of the HTTP API: an app on a temporary data folder, users, projects."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+from starlette.testclient import TestClient
+
+from adapters.sql.database import upgrade
+from config.container import Container, build_container
+from config.settings import AppEnv, HttpSettings, Settings
+from entrypoints.http.app import create_app
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT_DIR / "examples" / "material"
+PASSWORD = "correct horse battery"
+WAIT_SECONDS = 60
+
+
+def make_settings(data_dir: Path, **http: Any) -> Settings:
+    defaults: dict[str, Any] = {
+        "jwt_secret": "test-jwt-secret-" + "x" * 32,
+        "session_secret": "test-session-secret-" + "y" * 32,
+        "rate_limit_max_requests": 100_000,
+        "rate_limit_login_max_requests": 1_000,
+    }
+    return Settings(
+        app_env=AppEnv.TEST,
+        data_dir=data_dir,
+        load_entry_points=False,
+        http=HttpSettings(**(defaults | http)),
+    )
+
+
+@contextmanager
+def api(settings: Settings, container: Container | None = None) -> Iterator[TestClient]:
+    """A started app (lifespan, worker) and a client for it; base URL https so the Secure
+    refresh cookie is sent back."""
+    upgrade(settings.effective_database_url)
+    container = container or build_container(settings)
+    app = create_app(container)
+    try:
+        with TestClient(app, base_url="https://testserver") as client:
+            yield client
+    finally:
+        container.shutdown_resources()
+
+
+def register(client: TestClient, email: str) -> dict[str, str]:
+    """Register and log in; returns the Authorization header."""
+    response = client.post("/api/auth/register", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    response = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def create_project(client: TestClient, headers: dict[str, str], name: str = "Mara") -> str:
+    response = client.post("/api/projects", json={"name": name}, headers=headers)
+    assert response.status_code == 201, response.text
+    project_id: str = response.json()["id"]
+    return project_id
+
+
+def upload_examples(client: TestClient, headers: dict[str, str], project_id: str) -> list[Any]:
+    files = [
+        ("files", (path.name, path.read_bytes(), "application/octet-stream"))
+        for path in sorted(EXAMPLE.iterdir())
+    ]
+    response = client.post(f"/api/projects/{project_id}/uploads", files=files, headers=headers)
+    assert response.status_code == 201, response.text
+    items: list[Any] = response.json()["items"]
+    return items
+
+
+def wait_for_run(
+    client: TestClient, headers: dict[str, str], project_id: str, run_id: str, *states: str
+) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT_SECONDS
+    wanted = states or ("succeeded", "failed", "cancelled")
+    while time.monotonic() < deadline:
+        run: dict[str, Any] = client.get(
+            f"/api/projects/{project_id}/runs/{run_id}", headers=headers
+        ).json()
+        if run["status"] in wanted:
+            return run
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} did not reach {wanted} in {WAIT_SECONDS}s")
+
+
+def ready_project(client: TestClient, headers: dict[str, str]) -> str:
+    """A project with the example material, its conversation started and schema approved."""
+    project_id = create_project(client, headers)
+    upload_examples(client, headers, project_id)
+    started = client.post(f"/api/projects/{project_id}/conversation", json={}, headers=headers)
+    assert started.status_code == 200, started.text
+    approved = client.post(f"/api/projects/{project_id}/schema/approve", headers=headers)
+    assert approved.status_code == 200, approved.text
+    return project_id
+
+
+def evolve_http(settings: Settings, **changes: Any) -> Settings:
+    return attrs.evolve(settings, http=attrs.evolve(settings.http, **changes))
