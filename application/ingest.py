@@ -1,55 +1,117 @@
-"""Phase 1: turn raw source files into documents; a bad file is reported, never fatal."""
+"""Phase 1: turn raw source files into documents; a bad file is reported, never fatal.
+
+Every file is judged from its bytes (``domain.media_types.identify``), within the named
+``IngestLimits`` handed to each parser. A parser refuses a hostile file by raising
+``RejectedInput`` with the limit it hit; any other exception is reported as a parse error.
+Either way the rest of the batch goes on.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Sequence
 
-from domain.documents import Document, IngestResult, RejectedFile, RejectionCode, SourceFile
-from domain.media_types import IMAGE_TYPES, sniff
+from domain.documents import (
+    Document,
+    IngestLimits,
+    IngestResult,
+    RejectedFile,
+    RejectedInput,
+    RejectionCode,
+    SourceFile,
+)
+from domain.media_types import CLAIMED_BY_SUFFIX, IMAGE_TYPES, identify
 from domain.ports import DocumentParser
 
-SNIFF_BYTES = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def ingest(
     sources: Sequence[SourceFile],
     parsers: Sequence[DocumentParser],
     already_rejected: Sequence[RejectedFile] = (),
+    limits: IngestLimits | None = None,
 ) -> IngestResult:
+    limits = limits or IngestLimits()
     documents: list[Document] = []
     rejected: list[RejectedFile] = list(already_rejected)
     images: list[str] = []
     for source in sorted(sources, key=lambda s: s.name):
-        if not source.data:
-            rejected.append(RejectedFile(source.name, RejectionCode.EMPTY, "the file is empty"))
-            continue
-        detected = sniff(source.data[:SNIFF_BYTES])
-        if detected in IMAGE_TYPES:
-            images.append(source.name)
-            continue
-        typed = SourceFile(name=source.name, data=source.data, media_type=detected)
-        parser = next((p for p in parsers if p.accepts(typed)), None)
-        if parser is None:
-            rejected.append(
-                RejectedFile(
-                    source.name,
-                    RejectionCode.UNSUPPORTED_TYPE,
-                    f"no installed parser reads this kind of file (its bytes look like {detected})",
-                )
-            )
-            continue
-        try:
-            documents.append(parser.parse(typed))
-        except Exception as exc:  # a broken file or parser must not stop the batch
-            rejected.append(
-                RejectedFile(
-                    source.name,
-                    RejectionCode.PARSE_ERROR,
-                    f"{parser.name} could not read it: {exc}",
-                )
-            )
+        outcome = read_source(source, parsers, limits)
+        if isinstance(outcome, RejectedFile):
+            rejected.append(outcome)
+        elif outcome is None:
+            images.append(source.name)  # an image no installed parser inspects
+        else:
+            documents.append(outcome)
+            if outcome.media_type.startswith("image/"):
+                images.append(source.name)
     return IngestResult(
         documents=tuple(documents),
         rejected=tuple(sorted(rejected, key=lambda r: r.name)),
         images=tuple(images),
     )
+
+
+def read_source(
+    source: SourceFile, parsers: Sequence[DocumentParser], limits: IngestLimits
+) -> Document | RejectedFile | None:
+    """The document a file gives, or why it was refused; None for an image that no
+    installed parser inspects (it is then used as it is)."""
+
+    def refuse(code: RejectionCode, reason: str) -> RejectedFile:
+        return RejectedFile(source.name, code, reason)
+
+    name_problem = unsafe_name_reason(source.name)
+    if name_problem:
+        return refuse(RejectionCode.UNSAFE_NAME, name_problem)
+    if not source.data:
+        return refuse(RejectionCode.EMPTY, "the file is empty")
+    if len(source.data) > limits.max_file_bytes:
+        return refuse(
+            RejectionCode.TOO_LARGE,
+            f"{len(source.data)} bytes exceed the limit max_file_bytes={limits.max_file_bytes}",
+        )
+    detected = identify(source.data)
+    claimed = claimed_type(source.name)
+    if claimed is not None and claimed != detected:
+        return refuse(
+            RejectionCode.TYPE_MISMATCH,
+            f"its name says {claimed} but its bytes look like {detected}",
+        )
+    typed = SourceFile(name=source.name, data=source.data, media_type=detected)
+    parser = next((p for p in parsers if p.accepts(typed)), None)
+    if parser is None:
+        if detected in IMAGE_TYPES:
+            return None
+        return refuse(
+            RejectionCode.UNSUPPORTED_TYPE,
+            f"no installed parser reads this kind of file (its bytes look like {detected})",
+        )
+    try:
+        return parser.parse(typed, limits)
+    except RejectedInput as exc:
+        return refuse(exc.code, exc.reason)
+    except Exception as exc:  # a broken file or parser must not stop the batch
+        return refuse(RejectionCode.PARSE_ERROR, f"{parser.name} could not read it: {exc}")
+
+
+def claimed_type(name: str) -> str | None:
+    """The media type a file's name claims, for the formats whose bytes are unmistakable."""
+    suffix = posixpath.splitext(name.lower())[1]
+    return CLAIMED_BY_SUFFIX.get(suffix)
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why a file name is refused, or None. Names are labels, never paths, but a name that
+    tries to climb out of its folder or hides control characters is refused outright."""
+    if _CONTROL.search(name):
+        return "the file name contains control characters"
+    normalised = name.replace("\\", "/")
+    if normalised.startswith("/") or _DRIVE.match(normalised):
+        return f"the file name {name!r} is an absolute path; names are never used as paths"
+    if ".." in normalised.split("/"):
+        return f"the file name {name!r} climbs out of its folder ('..'); names are never paths"
+    return None

@@ -26,6 +26,7 @@ class BlockKind(enum.StrEnum):
     LIST_ITEM = "list_item"
     IMAGE = "image"
     CODE = "code"
+    TABLE_ROW = "table_row"
 
 
 @attrs.frozen
@@ -34,6 +35,9 @@ class Block:
 
     ``level`` is the heading level for headings; ``key`` is set for key/value lines;
     ``text`` holds the value (or the alt text / target for images, see ``target``).
+    A table row carries its table's header in ``columns`` and its own ``cells`` (same
+    length); ``level`` is then the 1-based number of the table in its document, so rows of
+    one table can be told from the rows of the next.
     """
 
     kind: BlockKind
@@ -42,6 +46,8 @@ class Block:
     level: int = 0
     key: str | None = None
     target: str | None = None
+    columns: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -76,6 +82,44 @@ class RejectionCode(enum.StrEnum):
     TOO_LARGE = "too_large"
     PARSE_ERROR = "parse_error"
     EMPTY = "empty"
+    LIMIT_EXCEEDED = "limit_exceeded"  # a named ingest limit (pages, members, pixels…)
+    TIMEOUT = "timeout"
+    UNSAFE_CONTENT = "unsafe_content"  # scripts in an SVG, XML entity tricks…
+    UNSAFE_NAME = "unsafe_name"  # a name that looks like a path or holds control characters
+    TYPE_MISMATCH = "type_mismatch"  # the name claims one type, the bytes show another
+
+
+class RejectedInput(Exception):
+    """Raised by a parser for a file it refuses; the batch records it and goes on.
+
+    ``reason`` names the limit or rule that was hit (``max_pdf_pages=500``).
+    """
+
+    def __init__(self, code: RejectionCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+MIB = 1024 * 1024
+
+
+@attrs.frozen
+class IngestLimits:
+    """The named limits every parser works within (settings ``KIRBYGEN_MAX_*``).
+
+    Handed to each parser call by the ingest phase; nothing reads them from global state.
+    """
+
+    max_file_bytes: int = 50 * MIB
+    max_archive_members: int = 1000
+    max_archive_bytes: int = 200 * MIB  # total uncompressed size of a DOCX
+    max_xml_bytes: int = 50 * MIB  # one XML part of a DOCX, or an SVG, uncompressed
+    max_image_pixels: int = 40_000_000
+    max_pdf_pages: int = 500
+    pdf_timeout_seconds: float = 30.0
+    pdf_memory_bytes: int = 1024 * MIB
+    max_text_chars: int = 20_000_000  # text extracted from one file
 
 
 @attrs.frozen
@@ -87,6 +131,13 @@ class RejectedFile:
 
 @attrs.frozen
 class IngestResult:
+    """``documents`` include one per accepted image (media type ``image/*``, one IMAGE block
+    whose target is the image's own file name); ``images`` lists those images' names."""
+
     documents: tuple[Document, ...] = ()
     rejected: tuple[RejectedFile, ...] = ()
     images: tuple[str, ...] = ()
+
+    @property
+    def text_documents(self) -> tuple[Document, ...]:
+        return tuple(d for d in self.documents if not d.media_type.startswith("image/"))

@@ -1,8 +1,24 @@
-"""Media type detection from a file's leading bytes, never from its name or a client's claim."""
+"""Media type detection from a file's bytes, never from its name or a client's claim.
+
+``sniff`` looks at the leading bytes only and names the family (a zip, text); ``identify``
+looks at the whole file and names the exact type (a DOCX rather than any zip, HTML, JSON or
+SVG rather than any text). Both stay cheap on hostile input: a zip's member count is read from
+its end record before anything else, and JSON is parsed only when it is small enough.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import struct
+import zipfile
+
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+SVG = "image/svg+xml"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "application/zip"
+OCTET_STREAM = "application/octet-stream"
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -10,15 +26,47 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/zip"),
+    (b"PK\x03\x04", ZIP),
+)
+# Names a file may carry, mapped to the type its bytes must then show (used to refuse a file
+# whose name claims one type and whose bytes show another).
+CLAIMED_BY_SUFFIX = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".docx": DOCX,
+    ".svg": SVG,
+}
+
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_MAX_ZIP_COMMENT = 0xFFFF
+# Identifying a zip as a DOCX lists its members; a zip claiming more than this is left a zip.
+_MAX_MEMBERS_TO_LIST = 10_000
+_MAX_JSON_TO_IDENTIFY = 20 * 1024 * 1024
+_TEXT_HEAD = 4096
+_SVG_ROOT = re.compile(
+    r"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"<svg[\s>/]",
+    re.S | re.I,
+)
+# An XML prologue (declaration or DOCTYPE, perhaps with entity declarations) before an <svg>
+# element: still an SVG, and one the SVG parser must see to refuse its entities.
+_XML_PROLOGUE = re.compile(r"^(?:<\?xml|<!DOCTYPE)", re.I)
+_SVG_TAG = re.compile(r"<svg[\s>/]", re.I)
+_HTML_START = re.compile(
+    r"^(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.S | re.I
 )
 
 
 def sniff(head: bytes) -> str:
-    """The media type the bytes show, or ``application/octet-stream`` when unknown.
+    """The media type the leading bytes show, or ``application/octet-stream`` when unknown.
 
     Text is reported as ``text/plain`` when the bytes decode as UTF-8 without NUL bytes;
-    parsers refine it (Markdown, HTML, JSON) from the content itself.
+    ``identify`` refines it (HTML, JSON, SVG) and tells a DOCX from other zips.
     """
     for signature, media_type in _SIGNATURES:
         if head.startswith(signature):
@@ -27,7 +75,60 @@ def sniff(head: bytes) -> str:
         return "image/webp"
     if _looks_like_text(head):
         return "text/plain"
-    return "application/octet-stream"
+    return OCTET_STREAM
+
+
+def identify(data: bytes) -> str:
+    """The exact media type of a whole file's bytes (see the module docstring)."""
+    family = sniff(data[:_TEXT_HEAD])
+    if family == ZIP:
+        return DOCX if _is_docx(data) else ZIP
+    if family != "text/plain":
+        return family
+    head = data[:_TEXT_HEAD].removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()
+    if _SVG_ROOT.match(head) or (_XML_PROLOGUE.match(head) and _SVG_TAG.search(head)):
+        return SVG
+    if _HTML_START.match(head):
+        return "text/html"
+    if head[:1] in ("{", "[") and _is_json(data):
+        return "application/json"
+    return "text/plain"
+
+
+def zip_member_count(data: bytes) -> int | None:
+    """Members a zip's end-of-central-directory record declares, read without listing them.
+
+    None when the record is missing or damaged; 0xFFFF means a ZIP64 archive claiming at
+    least that many.
+    """
+    start = max(0, len(data) - _EOCD_SIZE - _MAX_ZIP_COMMENT)
+    at = data.rfind(_EOCD, start)
+    if at < 0 or len(data) - at < _EOCD_SIZE:
+        return None
+    (total,) = struct.unpack_from("<H", data, at + 10)
+    return int(total)
+
+
+def _is_docx(data: bytes) -> bool:
+    count = zip_member_count(data)
+    if count is None or count > _MAX_MEMBERS_TO_LIST:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return "word/document.xml" in names and "[Content_Types].xml" in names
+
+
+def _is_json(data: bytes) -> bool:
+    if len(data) > _MAX_JSON_TO_IDENTIFY:
+        return False
+    try:
+        json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -30,6 +30,12 @@ from plugins.errors import InvalidPlugin, MissingSkill
 DEFAULT_PLUGINS: list[str] = [
     "plugins.offline.parsers.text",
     "plugins.offline.parsers.markdown",
+    "plugins.offline.parsers.html",
+    "plugins.offline.parsers.json_data",
+    "plugins.offline.parsers.docx",
+    "plugins.offline.parsers.pdf",
+    "plugins.offline.parsers.image",
+    "plugins.offline.parsers.svg",
     "plugins.offline.mapping",
     "plugins.offline.structuring",
     "plugins.offline.design",

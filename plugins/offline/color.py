@@ -162,3 +162,15 @@ def _rgb(text: str) -> Rgb:
     if rgb is None:
         raise ValueError(f"not a hex colour: {text!r}")
     return rgb
+
+
+def rgb_to_oklab(rgb: Rgb) -> tuple[float, float, float]:
+    """OKLab (lightness, a, b) of an sRGB colour: the space palettes are clustered in, where
+    straight-line distance matches how different two colours look."""
+    return _linear_to_oklab(*(_to_linear(c) for c in (rgb.r, rgb.g, rgb.b)))
+
+
+def oklab_to_oklch(lightness: float, a: float, b: float) -> Oklch:
+    chroma = math.hypot(a, b)
+    hue = math.degrees(math.atan2(b, a)) % 360.0 if chroma > 1e-9 else 0.0
+    return Oklch(lightness, chroma, hue)

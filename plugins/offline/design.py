@@ -1,9 +1,12 @@
-"""Offline design skill: a W3C Design Tokens (DTCG) tree from the brand inputs and defaults.
+"""Offline design skill: a W3C Design Tokens (DTCG) tree from the brand inputs, the images
+and defaults.
 
 Brand colours become the primary, secondary and accent palettes (in that order) and the
-brand font heads both font stacks; everything not given is a documented default. Images
-(moodboard, logo, photos) are not analysed by this skill: it accepts them, because the slot's
-protocol passes them, and does not use them.
+brand font heads both font stacks: brand inputs always win. Roles the brand leaves open are
+filled from the palettes of the images (logo, then moodboard, then photos, see ``roles``),
+the type pairing follows the images' mood (``mood``), and everything else is a documented
+default. Every colour token names its source; text/background pairs are repaired to WCAG AA.
+Images that are not raster images, exceed the limits or are damaged are skipped.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.design import BrandInputs, DesignSystem, ImageSample
+from domain.documents import IngestLimits
 from domain.errors import InvalidInput
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
+from plugins.offline.color import hex_oklch
+from plugins.offline.mood import PAIRINGS, mood_of
 from plugins.offline.palette import color_tokens, normalise_hex
+from plugins.offline.roles import assign_roles, candidates
 from plugins.offline.typography import clean_font_name, typography_tokens
 
 SPACING_REM = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8)
@@ -35,17 +42,25 @@ SHADOWS = {"sm": (1, 2, 0, 0.08), "md": (4, 12, -2, 0.12), "lg": (12, 32, -6, 0.
 class OfflineDesignSkill:
     slot = "design"
     name = "offline-design"
+    version = "2"
+
+    def __init__(self, limits: IngestLimits | None = None) -> None:
+        # The pipeline screens images with the configured limits before they get here; these
+        # are a second guard for callers that do not.
+        self._limits = limits or IngestLimits()
 
     def design(self, brand: BrandInputs, images: Sequence[ImageSample]) -> DesignSystem:
-        # ``images`` is not used: see the module docstring.
         colours = _brand_colours(brand.colors)
         font = clean_font_name(brand.font)
-        color = color_tokens(colours)
+        found, _skipped = candidates(images, self._limits)
+        picks = assign_roles(found, [hex_oklch(c) for c in colours])
+        color = color_tokens(colours, picks, sorted(found, key=lambda c: (-c.weight, c.hex)))
+        mood = mood_of(found)
         shadow_base = color["neutral"]["950"]["$value"]
         return DesignSystem(
             tokens={
                 "color": color,
-                "typography": typography_tokens(font),
+                "typography": typography_tokens(font, PAIRINGS[mood] if mood else None),
                 "dimension": _dimension_tokens(),
                 "shadow": _shadow_tokens(shadow_base),
                 "duration": {

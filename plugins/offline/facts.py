@@ -150,11 +150,16 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         previous = blocks[index - 1] if index else None
         joined_to_list = (
             previous is not None
-            and previous.kind is BlockKind.LIST_ITEM
-            and block.kind is BlockKind.LIST_ITEM
+            and previous.kind is block.kind
+            and block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
+            and previous.level == block.level
         )
         if joined_to_list:
             parts[-1] += "\n" + text
+        elif block.kind is BlockKind.TABLE_ROW:
+            header = _cells_markdown(block.columns)
+            delimiter = _cells_markdown(["---"] * len(block.columns))
+            parts.append(f"{header}\n{delimiter}\n{text}")
         else:
             parts.append(text)
     return "\n\n".join(parts)
@@ -173,4 +178,10 @@ def _block_markdown(block: Block) -> str:
         return f"![{block.text}]({block.target or ''})"
     if block.kind is BlockKind.KEY_VALUE:
         return f"{block.key}: {block.text}"
+    if block.kind is BlockKind.TABLE_ROW:
+        return _cells_markdown(block.cells)
     return block.text
+
+
+def _cells_markdown(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"

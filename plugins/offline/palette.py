@@ -3,7 +3,7 @@ and the text/background roles, checked against WCAG contrast."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -18,6 +18,7 @@ from plugins.offline.color import (
     relative_luminance,
     to_hex,
 )
+from plugins.offline.roles import Candidate, Pick, neutral_base
 
 SOURCE_BRAND = "brand input"
 SOURCE_DEFAULT = "default"
@@ -67,12 +68,20 @@ def normalise_hex(text: str) -> str | None:
     return to_hex(rgb) if rgb is not None else None
 
 
-def base_colours(brand: Sequence[str]) -> list[BaseColour]:
-    """Brand colours (normalised hex) fill primary, secondary and accent in order; the other
-    roles are derived from the primary colour by hue rotation."""
+def base_colours(brand: Sequence[str], picks: Mapping[str, Pick] | None = None) -> list[BaseColour]:
+    """Brand colours (normalised hex) fill primary, secondary and accent in order; colours
+    picked from the images fill the roles left; the rest derive from the primary colour by
+    hue rotation."""
+    picks = picks or {}
     bases: dict[str, BaseColour] = {}
     for role, value in zip(BRAND_ROLES, brand, strict=False):
         bases[role] = BaseColour(role, value, hex_oklch(value), SOURCE_BRAND, "brand colour")
+    for role in BRAND_ROLES:
+        if role not in bases and role in picks:
+            pick = picks[role]
+            bases[role] = BaseColour(
+                role, pick.value, hex_oklch(pick.value), pick.source, pick.note
+            )
     if "primary" not in bases:
         value = oklch_hex(DEFAULT_PRIMARY)
         bases["primary"] = BaseColour(
@@ -86,15 +95,22 @@ def base_colours(brand: Sequence[str]) -> list[BaseColour]:
             bases[role] = BaseColour(
                 role, value, hex_oklch(value), SOURCE_DEFAULT, why, "color.primary.500"
             )
-    neutral = oklch_hex(Oklch(_NEUTRAL_LIGHTNESS, _NEUTRAL_CHROMA, primary.colour.h))
-    bases["neutral"] = BaseColour(
-        "neutral",
-        neutral,
-        hex_oklch(neutral),
-        SOURCE_DEFAULT,
-        "greys tinted with the primary hue",
-        "color.primary.500",
-    )
+    if "neutral" in picks:
+        tint = picks["neutral"]
+        neutral = oklch_hex(neutral_base(tint.colour))
+        bases["neutral"] = BaseColour(
+            "neutral", neutral, hex_oklch(neutral), tint.source, tint.note
+        )
+    else:
+        neutral = oklch_hex(Oklch(_NEUTRAL_LIGHTNESS, _NEUTRAL_CHROMA, primary.colour.h))
+        bases["neutral"] = BaseColour(
+            "neutral",
+            neutral,
+            hex_oklch(neutral),
+            SOURCE_DEFAULT,
+            "greys tinted with the primary hue",
+            "color.primary.500",
+        )
     return [bases[role] for role in SCALE_ROLES]
 
 
@@ -157,14 +173,24 @@ def _rgb(value: str) -> Rgb:
     return rgb
 
 
-def color_tokens(brand: Sequence[str]) -> dict[str, Any]:
-    """The ``color`` group of the token tree. ``brand`` holds normalised hex values."""
-    bases = base_colours(brand)
+def color_tokens(
+    brand: Sequence[str],
+    picks: Mapping[str, Pick] | None = None,
+    extracted: Sequence[Candidate] = (),
+) -> dict[str, Any]:
+    """The ``color`` group of the token tree. ``brand`` holds normalised hex values;
+    ``picks`` the roles filled from images and ``extracted`` every swatch found in them."""
+    bases = base_colours(brand, picks)
     group: dict[str, Any] = {}
     if brand:
         group["brand"] = {
             str(index): colour_token(value, SOURCE_BRAND, f"Brand colour {index}, as given.")
             for index, value in enumerate(brand, start=1)
+        }
+    if extracted:
+        group["palette"] = {
+            str(index): colour_token(c.hex, c.source, "A main colour of the images.")
+            for index, c in enumerate(extracted, start=1)
         }
     scales: dict[str, dict[str, str]] = {}
     for base in bases:

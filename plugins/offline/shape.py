@@ -12,8 +12,13 @@ the same entity, in the same items, in the same order. The rules:
   folder is a generic container (content, docs, notes…).
 * Any other file is a *single* page whose entity id is its file name (``about.md`` ->
   ``about``).
+* Each table (Markdown, HTML, DOCX, JSON) lists items of one kind, one per row, named after
+  the heading above the table, else the file (``table_items``). A file that holds only
+  tables makes no page of its own.
 * Everything that ends up with the same singular id merges into one entity: one entity per
   kind of thing, not per file. Several files for one single page make it a collection.
+* Images are not entities: each is linked to the item that mentions it or, failing that,
+  to the only document in its folder (``image_links``).
 
 Documents are taken in order of their source path, so the order they arrive in does not
 change the result.
@@ -30,6 +35,7 @@ import attrs
 from domain.documents import Block, BlockKind, Document, Locator
 from domain.schema import EntityKind
 from plugins.offline.naming import singular, slugify, source_stem
+from plugins.offline.table_items import row_item, tables_of, without_tables
 
 # File names that name one page even when the page is divided into sections.
 SINGLE_PAGE_NAMES = frozenset(
@@ -72,28 +78,65 @@ class EntityGroup:
 
 
 def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
+    from plugins.offline.image_links import is_image_document, link_images
+
     ordered = sorted(documents, key=lambda d: (d.source.casefold(), d.source))
-    levels = {id(d): item_level(d) for d in ordered}
-    folder_keys = _folder_collections(ordered, levels)
-    grouped: dict[str, list[Document]] = {}
+    images = [d for d in ordered if is_image_document(d)]
+    texts: list[Document] = []
+    table_rows: dict[str, list[Section]] = {}
     for doc in ordered:
+        if is_image_document(doc):
+            continue
+        tables = tables_of(doc)
+        for table in tables:
+            named = _id_slug(table.heading.text) if table.heading else entity_slug(doc)
+            table_rows.setdefault(singular(named), []).extend(_row_sections(doc, table.rows))
+        rest = without_tables(doc) if tables else doc
+        if not tables or any(b.kind is not BlockKind.HEADING for b in rest.blocks):
+            texts.append(rest)
+    levels = {id(d): item_level(d) for d in texts}
+    folder_keys = _folder_collections(texts, levels)
+    grouped: dict[str, list[Document]] = {}
+    for doc in texts:
         key = folder_keys.get(id(doc)) or singular(entity_slug(doc))
         grouped.setdefault(key, []).append(doc)
+    for key in table_rows:
+        grouped.setdefault(key, [])
     groups: list[EntityGroup] = []
     used: set[str] = set()
     for key, docs in grouped.items():
-        is_collection = len(docs) > 1 or any(levels[id(d)] for d in docs)
+        rows = table_rows.get(key, [])
+        is_collection = len(docs) > 1 or bool(rows) or any(levels[id(d)] for d in docs)
         entity_id = _unique(key if is_collection else entity_slug(docs[0]), used)
-        sections = [s for d in docs for s in _sections(d, levels[id(d)])]
+        sections = [s for d in docs for s in _sections(d, levels[id(d)])] + rows
+        sources: dict[str, Document] = {}
+        for doc in [*docs, *(s.document for s in rows)]:
+            sources.setdefault(doc.source, doc)
         groups.append(
             EntityGroup(
                 entity_id=entity_id,
                 kind=EntityKind.COLLECTION if is_collection else EntityKind.SINGLE,
-                documents=tuple(docs),
+                documents=tuple(sources.values()),
                 sections=tuple(sections),
             )
         )
-    return groups
+    return link_images(groups, images)
+
+
+def _row_sections(document: Document, rows: Sequence[Block]) -> list[Section]:
+    sections = []
+    for number, row in enumerate(rows, start=1):
+        title, facts = row_item(row)
+        sections.append(
+            Section(
+                document=document,
+                title=title or f"Row {number}",
+                title_locator=row.locator if title else None,
+                blocks=tuple(facts),
+                whole_document=False,
+            )
+        )
+    return sections
 
 
 def entity_slug(document: Document) -> str:

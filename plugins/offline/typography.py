@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from domain.errors import InvalidInput
+from plugins.offline.mood import Pairing
 from plugins.offline.palette import SOURCE_BRAND, SOURCE_DEFAULT
 
 SANS_STACK = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial",
@@ -49,14 +50,21 @@ def fallback_stack(font: str) -> tuple[str, ...]:
     return SANS_STACK
 
 
-def typography_tokens(font: str | None) -> dict[str, Any]:
-    """``font`` must have passed ``clean_font_name``. Without one, a system serif for headings
-    pairs with the system sans-serif for text: no web fonts to download."""
+def typography_tokens(font: str | None, pairing: Pairing | None = None) -> dict[str, Any]:
+    """``font`` must have passed ``clean_font_name``; it wins over everything. Without one,
+    the ``pairing`` chosen for the images' mood, else a system serif for headings with the
+    system sans-serif for text: no web fonts to download."""
     if font is not None:
         stack = [font, *fallback_stack(font)]
         families = {
             "heading": _family(stack, SOURCE_BRAND, "Headings: the brand font."),
             "body": _family(stack, SOURCE_BRAND, "Running text: the brand font."),
+        }
+    elif pairing is not None:
+        source = f"{SOURCE_DEFAULT} (mood of the images: {pairing.mood})"
+        families = {
+            "heading": _family(list(pairing.heading), source, f"Headings: {pairing.why}."),
+            "body": _family(list(pairing.body), source, "Running text, paired with the headings."),
         }
     else:
         families = {

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-from domain.documents import Block, BlockKind, Document, Locator, SourceFile
+from domain.documents import Block, BlockKind, Document, IngestLimits, Locator, SourceFile
 from domain.errors import InvalidInput
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
 from plugins.offline.naming import humanise, source_stem
 from plugins.offline.parsers.frontmatter import read_front_matter
+from plugins.offline.parsers.tables import is_delimiter_row, split_markdown_row, table_blocks
 from plugins.offline.parsers.textlines import (
     SourceLine,
     decode_text,
@@ -51,7 +52,7 @@ class MarkdownParser:
         )
         return claimed and decode_text(source.data) is not None
 
-    def parse(self, source: SourceFile) -> Document:
+    def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
         text = decode_text(source.data)
         if text is None:
             raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")
@@ -85,6 +86,7 @@ class _MarkdownBlocks:
         self.blocks: list[Block] = []
         self.paragraph: list[SourceLine] = []
         self.list_item: list[SourceLine] = []
+        self.tables = 0
 
     def parse(self, lines: list[SourceLine]) -> list[Block]:
         index = 0
@@ -120,6 +122,10 @@ class _MarkdownBlocks:
         if _THEMATIC_BREAK.match(line.text):
             self._flush()
             return index + 1
+        if not self.paragraph and not self.list_item:
+            after_table = self._table(lines, index)
+            if after_table is not None:
+                return after_table
         if self._images(line) or self._key_value(line) or self._list_item(line):
             return index + 1
         if self.list_item and line.text[:1] in (" ", "\t"):
@@ -138,6 +144,27 @@ class _MarkdownBlocks:
         last = end if end is not None else len(lines) - 1
         self._add(BlockKind.CODE, text, span([lines[index], lines[last]]))
         return last + 1
+
+    def _table(self, lines: list[SourceLine], index: int) -> int | None:
+        """A pipe table (header line, delimiter line, rows): one block per row; returns the
+        index after it, or None when the lines at ``index`` are not a table."""
+        header = split_markdown_row(lines[index].text)
+        if header is None or index + 1 >= len(lines):
+            return None
+        delimiter = split_markdown_row(lines[index + 1].text)
+        if delimiter is None or len(delimiter) != len(header) or not is_delimiter_row(delimiter):
+            return None
+        rows = []
+        end = index + 2
+        while end < len(lines) and lines[end].stripped:
+            cells = split_markdown_row(lines[end].text)
+            if cells is None:
+                break
+            rows.append((cells, span([lines[end]])))
+            end += 1
+        self.tables += 1
+        self.blocks.extend(table_blocks(header, rows, self.tables))
+        return end
 
     def _images(self, line: SourceLine) -> bool:
         """A line holding only images gives one image block per image."""

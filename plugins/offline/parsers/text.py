@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.documents import Block, BlockKind, Document, SourceFile
+from domain.documents import Block, BlockKind, Document, IngestLimits, SourceFile
 from domain.errors import InvalidInput
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
@@ -38,7 +38,7 @@ class PlainTextParser:
         claimed = source.media_type == TEXT_MEDIA_TYPE or source.name.lower().endswith(".txt")
         return claimed and decode_text(source.data) is not None
 
-    def parse(self, source: SourceFile) -> Document:
+    def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
         text = decode_text(source.data)
         if text is None:
             raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from domain.content import ContentItem, Provenance, StructuredContent
 from domain.design import BrandInputs, DesignSystem, ImageSample
-from domain.documents import Block, BlockKind, Document, Locator, SourceFile
+from domain.documents import Block, BlockKind, Document, IngestLimits, Locator, SourceFile
 from domain.project import Conversation
 from domain.schema import ContentSchema, Entity, EntityKind, Field, FieldType
 from domain.site import SiteFile, SiteSpec
@@ -23,7 +23,7 @@ class LineParser:
     def accepts(self, source: SourceFile) -> bool:
         return source.media_type == "text/plain"
 
-    def parse(self, source: SourceFile) -> Document:
+    def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
         self.calls += 1
         text = source.data.decode("utf-8")
         if text.startswith("BROKEN"):

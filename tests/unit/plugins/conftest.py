@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from domain.documents import Document, SourceFile
+from domain.documents import Document, IngestLimits, SourceFile
 from plugins.offline.parsers.markdown import MarkdownParser
 from plugins.offline.parsers.text import PlainTextParser
 
@@ -22,6 +22,6 @@ def parse() -> Parse:
         source = SourceFile(name=name, data=dedent(text).lstrip("\n").encode("utf-8"))
         parser = MarkdownParser() if name.endswith(".md") else PlainTextParser()
         assert parser.accepts(source)
-        return parser.parse(source)
+        return parser.parse(source, IngestLimits())
 
     return run

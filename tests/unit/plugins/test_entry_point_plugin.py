@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.documents import BlockKind, SourceFile
+from domain.documents import BlockKind, IngestLimits, SourceFile
 from plugins.errors import InvalidPlugin
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
 
@@ -50,7 +50,9 @@ def test_entry_point_plugin_wins_the_text_parser_slot() -> None:
     assert dist.project_name == "kirbygen-shout"
 
     text_parser = next(p for p in registry.parsers() if p.slot == "parser.text")
-    document = text_parser.parse(SourceFile(name="a.txt", data=b"quiet words\n\nKey: calm\n"))
+    document = text_parser.parse(
+        SourceFile(name="a.txt", data=b"quiet words\n\nKey: calm\n"), IngestLimits()
+    )
     assert [(b.kind, b.text) for b in document.blocks] == [
         (BlockKind.PARAGRAPH, "QUIET WORDS"),
         (BlockKind.KEY_VALUE, "calm"),

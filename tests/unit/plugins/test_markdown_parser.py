@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.documents import Block, BlockKind, Document, SourceFile
+from domain.documents import Block, BlockKind, Document, IngestLimits, SourceFile
 from plugins.offline.parsers.markdown import MarkdownParser
 
 SAMPLE = """\
@@ -40,7 +40,7 @@ Visit https://example.com: it is worth it.
 
 
 def parse(text: str, name: str = "work/projects.md") -> Document:
-    return MarkdownParser().parse(SourceFile(name=name, data=text.encode("utf-8")))
+    return MarkdownParser().parse(SourceFile(name=name, data=text.encode("utf-8")), IngestLimits())
 
 
 def blocks_of(document: Document, kind: BlockKind) -> list[Block]:
@@ -137,7 +137,7 @@ def test_urls_times_and_long_prose_are_not_key_value_lines() -> None:
 def test_bom_and_crlf_keep_offsets_into_the_decoded_text() -> None:
     raw = "\ufeff# Title\r\n\r\nYear: 2020\r\n".encode()
     source = SourceFile(name="a.md", data=raw)
-    document = MarkdownParser().parse(source)
+    document = MarkdownParser().parse(source, IngestLimits())
     text = raw.decode("utf-8-sig")
     key_value = blocks_of(document, BlockKind.KEY_VALUE)[0]
     assert key_value.locator.line == 3

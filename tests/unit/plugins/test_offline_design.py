@@ -186,7 +186,7 @@ def test_a_font_name_that_could_break_css_is_refused() -> None:
         design(font="Arial; } body { display: none")
 
 
-def test_deterministic_and_images_are_not_used() -> None:
+def test_deterministic_and_an_unreadable_image_changes_nothing() -> None:
     brand = BrandInputs(colors=("#e11d48",), font="Inter")
     image = ImageSample(name="mood.png", role="moodboard", data=b"\x89PNG...")
     first = OfflineDesignSkill().design(brand, [])

@@ -44,6 +44,19 @@ class RstParser:
         raise NotImplementedError
 
 
+# In the order the pipeline asks them: the later registered first.
+BUILT_IN_PARSERS = [
+    "parser.svg",
+    "parser.image",
+    "parser.pdf",
+    "parser.docx",
+    "parser.json",
+    "parser.html",
+    "parser.markdown",
+    "parser.text",
+]
+
+
 def registry_with(*plugins: object) -> PluginSkillRegistry:
     pm = build_plugin_manager(load_entry_points=False)
     for index, plugin in enumerate(plugins):
@@ -53,14 +66,13 @@ def registry_with(*plugins: object) -> PluginSkillRegistry:
 
 def test_built_in_plugins_fill_every_slot() -> None:
     registry = registry_with()
-    assert [p.slot for p in registry.parsers()] == ["parser.markdown", "parser.text"]
+    assert [p.slot for p in registry.parsers()] == BUILT_IN_PARSERS
     assert registry.mapper().name == "offline-mapping"
     assert registry.structurer().name == "offline-structuring"
     assert registry.designer().name == "offline-design"
     reports = registry.describe()
     assert [r.slot for r in reports] == [
-        "parser.markdown",
-        "parser.text",
+        *sorted(BUILT_IN_PARSERS),
         "mapping",
         "structuring",
         "design",
@@ -72,11 +84,7 @@ def test_built_in_plugins_fill_every_slot() -> None:
 def test_a_later_plugin_wins_its_slot_and_adds_new_parsers() -> None:
     registry = registry_with(SkillsPlugin(BetterMapper(), RstParser()))
     assert registry.mapper().name == "better-mapping"
-    assert [p.slot for p in registry.parsers()] == [
-        "parser.rst",
-        "parser.markdown",
-        "parser.text",
-    ]
+    assert [p.slot for p in registry.parsers()] == ["parser.rst", *BUILT_IN_PARSERS]
     mapping = next(r for r in registry.describe() if r.slot == "mapping")
     assert mapping.winner == "better-mapping"
     assert mapping.winner_plugin == "extra-0"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.documents import BlockKind, Document, SourceFile
+from domain.documents import BlockKind, Document, IngestLimits, SourceFile
 from plugins.offline.parsers.text import PlainTextParser
 
 SAMPLE = """\
@@ -31,7 +31,7 @@ Year: 2020
 
 
 def parse(text: str, name: str = "projects.txt") -> Document:
-    return PlainTextParser().parse(SourceFile(name=name, data=text.encode("utf-8")))
+    return PlainTextParser().parse(SourceFile(name=name, data=text.encode("utf-8")), IngestLimits())
 
 
 def test_paragraphs_headings_key_values_and_list_items() -> None:
@@ -91,7 +91,7 @@ def test_accepts_only_utf8_text_files() -> None:
 
 def test_parse_refuses_binary_even_when_called_directly() -> None:
     try:
-        PlainTextParser().parse(SourceFile(name="a.txt", data=b"\x00\x01"))
+        PlainTextParser().parse(SourceFile(name="a.txt", data=b"\x00\x01"), IngestLimits())
     except Exception as exc:
         assert getattr(exc, "code", None) == "unreadable"
     else:  # pragma: no cover
