@@ -47,7 +47,7 @@ def unique_site_paths(files: Sequence[SiteFile]) -> dict[str, bytes]:
 
 
 class LocalSiteOutput:
-    """``SiteOutput`` on the local filesystem."""
+    """``SiteOutput`` and ``SiteReader`` on the local filesystem."""
 
     def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary:
         wanted = unique_site_paths(files)
@@ -79,6 +79,27 @@ class LocalSiteOutput:
         self._write_manifest(root, sorted(wanted), temp_dir)
         return WriteSummary(
             written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
+        )
+
+    # --- SiteReader: what is in the folder now -------------------------------------------
+
+    def read(self, root: Path, path: str) -> bytes | None:
+        target = root.joinpath(*split_relative_path(path, what="site file path"))
+        if not target.parent.resolve().is_relative_to(root.resolve()):
+            raise ValueError(f"site file path {path!r} leads outside {root}")
+        try:
+            return target.read_bytes() if target.is_file() and not target.is_symlink() else None
+        except OSError:
+            return None
+
+    def list_paths(self, root: Path, prefix: str) -> list[str]:
+        folder = root.joinpath(*split_relative_path(prefix, what="site folder path"))
+        if not folder.is_dir() or folder.is_symlink():
+            return []
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and not p.is_symlink()
         )
 
     @staticmethod

@@ -10,7 +10,7 @@ from domain.site import SiteFile, WriteSummary
 
 
 class FakeSiteOutput:
-    """``SiteOutput`` in memory.
+    """``SiteOutput`` and ``SiteReader`` in memory.
 
     ``sites[root]`` holds every file present under ``root`` (generated or added with
     ``add_foreign_file``); ``generated[root]`` the paths the last write produced; ``writes``
@@ -53,6 +53,14 @@ class FakeSiteOutput:
 
     def read(self, root: Path, path: str) -> bytes | None:
         return self.sites.get(root, {}).get(path)
+
+    def list_paths(self, root: Path, prefix: str) -> list[str]:
+        folder = prefix.rstrip("/") + "/"
+        return sorted(p for p in self.sites.get(root, {}) if p.startswith(folder))
+
+    def delete_file(self, root: Path, path: str) -> None:
+        """A file a person deleted by hand."""
+        self.sites.get(root, {}).pop(path, None)
 
     def files(self, root: Path) -> dict[str, bytes]:
         return dict(self.sites.get(root, {}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.cms.kirby.fieldtypes import blueprint_field
+from adapters.cms.kirby.kirby_types import panel_icon
 from adapters.cms.kirby.layout import (
     ERROR,
     HOME,
@@ -16,7 +17,7 @@ from adapters.cms.kirby.layout import (
 )
 from adapters.cms.kirby.naming import php_string
 from adapters.cms.kirby.yaml_text import dump_yaml
-from domain.schema import ContentSchema, Entity, EntityKind, FieldType
+from domain.schema import MEDIA_TYPES, ContentSchema, Entity, EntityKind, FieldType
 
 BLUEPRINT_ROOT = "site/blueprints"
 HOME_INTRO_FIELD = "intro"
@@ -29,6 +30,19 @@ _STATUS = {
 }
 # Templates and slugs are wired into relations and listings; changing them breaks the site.
 _FIXED_PAGE_OPTIONS = {"changeSlug": False, "changeTemplate": False, "delete": False}
+# Above this many fields one long form is hard to scan: the form is split into tabs.
+MAX_FIELDS_WITHOUT_TABS = 8
+# Fields that hold the page's writing; they open the form (the "Content" tab).
+_WRITING_TYPES = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.TEXTAREA,
+        FieldType.RICHTEXT,
+        FieldType.MARKDOWN,
+        FieldType.CODE,
+        FieldType.BLOCKS,
+    }
+)
 
 
 def build_blueprints(schema: ContentSchema, layout: SiteLayout) -> dict[str, str]:
@@ -81,17 +95,69 @@ def entity_fields(entity: Entity, schema: ContentSchema, layout: SiteLayout) -> 
 def _entity_blueprint(entity: Entity, schema: ContentSchema, layout: SiteLayout) -> dict[str, Any]:
     blueprint: dict[str, Any] = {
         "title": entity.name,
-        "icon": entity.icon,
+        "icon": panel_icon(entity.icon),
         # `default` numbers listed pages 1..n (folder prefix N_) and lets editors reorder
         # them; `zero` gives every listed page 0_ and sorts alphabetically.
         "num": "default" if entity.sortable else "zero",
         "status": _STATUS,
         "options": {"changeTemplate": False},
     }
-    fields = entity_fields(entity, schema, layout)
-    if fields:
-        blueprint["fields"] = fields
+    blueprint.update(form_layout(entity, entity_fields(entity, schema, layout)))
     return blueprint
+
+
+def form_layout(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
+    """Arrange an entity's fields: one form, a form with a files sidebar, or tabs.
+
+    Kirby does not mix ``fields`` and sections in one column or tab, so wherever a files
+    section joins the fields, they are wrapped in a ``fields`` section.
+    """
+    if not fields:
+        return {}
+    media = {k: v for k, v in fields.items() if _generic_type(entity, k) in MEDIA_TYPES}
+    has_images = any(
+        _generic_type(entity, k) in (FieldType.IMAGE, FieldType.GALLERY) for k in media
+    )
+    if len(fields) <= MAX_FIELDS_WITHOUT_TABS:
+        if not media:
+            return {"fields": fields}
+        return {
+            "columns": {
+                "main": {"width": "2/3", "fields": fields},
+                "sidebar": {"width": "1/3", "sections": {"files": _files_section(has_images)}},
+            }
+        }
+    writing = {
+        k: v
+        for k, v in fields.items()
+        if _generic_type(entity, k) in _WRITING_TYPES and k not in media
+    }
+    details = {k: v for k, v in fields.items() if k not in writing and k not in media}
+    tabs: dict[str, Any] = {}
+    if writing:
+        tabs["content"] = {"label": "Content", "icon": "text", "fields": writing}
+    if details:
+        tabs["details"] = {"label": "Details", "icon": "list-bullet", "fields": details}
+    if media:
+        tabs["media"] = {
+            "label": "Media",
+            "icon": "image",
+            "sections": {
+                "media_fields": {"type": "fields", "fields": media},
+                "files": _files_section(has_images),
+            },
+        }
+    return {"tabs": tabs}
+
+
+def _generic_type(entity: Entity, field_id: str) -> FieldType | None:
+    field = entity.field(field_id)
+    return field.type if field else None
+
+
+def _files_section(has_images: bool) -> dict[str, Any]:
+    # Every file of the page, also those no field uses yet: uploads land here first.
+    return {"type": "files", "label": "Files", "layout": "cards" if has_images else "list"}
 
 
 def _collection_blueprint(entity: Entity, entity_layout: EntityLayout) -> dict[str, Any]:
@@ -108,7 +174,7 @@ def _collection_blueprint(entity: Entity, entity_layout: EntityLayout) -> dict[s
         section["sortBy"] = "title asc"
     return {
         "title": entity.plural_name or entity.name,
-        "icon": entity.icon,
+        "icon": panel_icon(entity.icon),
         "status": _STATUS,
         "options": _FIXED_PAGE_OPTIONS,
         "sections": {"children": section},
@@ -127,11 +193,12 @@ def _home_blueprint(
         }
     if home_entity is not None:
         fields.update(entity_fields(home_entity, schema, layout))
+    form = form_layout(home_entity, fields) if home_entity is not None else {"fields": fields}
     return {
         "title": "Home",
         "icon": "home",
         "options": {**_FIXED_PAGE_OPTIONS, "changeStatus": False},
-        "fields": fields,
+        **form,
     }
 
 

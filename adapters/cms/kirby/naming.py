@@ -127,13 +127,6 @@ def alt_text_from_filename(filename: str) -> str:
     return words[:1].upper() + words[1:] if words else filename
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders ``50`` before ``100`` and compares the rest as text."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
-    )
-
-
 def php_string(text: str) -> str:
     """A single-quoted PHP string literal holding ``text`` exactly."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"

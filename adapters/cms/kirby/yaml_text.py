@@ -20,7 +20,17 @@ class _KirbySafeDumper(yaml.SafeDumper):
     """
 
 
+# Unicode line breaks (NEL, LINE/PARAGRAPH SEPARATOR): with ``allow_unicode`` PyYAML writes them
+# raw into plain or quoted scalars, where a reader folds NEL into a space. Only a double-quoted
+# scalar escapes them (``\N``, ``\L``, ``\P``), so such strings are always written that way.
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    # A literal block's final line break is part of the value, but Kirby trims the stored
+    # text: the last value of a document would lose it. Quoted, "\n" survives the trim.
+    if any(ch in data for ch in _UNICODE_BREAKS) or data.endswith(("\n", "\r")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_str(data)

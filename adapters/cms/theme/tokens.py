@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from typing import Any
 
-from adapters.cms.kirby.naming import natural_key
 from domain.design import DesignSystem
 
 TOKENS_CSS = "assets/css/tokens.css"
@@ -70,7 +69,7 @@ def build_theme(design: DesignSystem) -> dict[str, str]:
 
 
 def site_css() -> str:
-    return (files("adapters.cms.kirby.resources") / "site.css").read_text(encoding="utf-8")
+    return (files("adapters.cms.theme") / "site.css").read_text(encoding="utf-8")
 
 
 def tokens_css(design: DesignSystem) -> str:
@@ -97,6 +96,13 @@ def tokens_css(design: DesignSystem) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders ``50`` before ``100`` and compares the rest as text."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
 
 
 def custom_property(path: tuple[str, ...]) -> str:

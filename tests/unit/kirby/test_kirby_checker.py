@@ -151,7 +151,7 @@ def test_fields_are_found_in_tabs_columns_and_sections(
     built_site: Path, checker: KirbySiteChecker
 ) -> None:
     blueprint_path = built_site / "site/blueprints/pages/about.yml"
-    fields = yaml.safe_load(blueprint_path.read_text())["fields"]
+    fields = yaml.safe_load(blueprint_path.read_text())["columns"]["main"]["fields"]
     skills = fields.pop("skills")
     nested = {
         "title": "About",

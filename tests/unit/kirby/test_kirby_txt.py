@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.cms.kirby.txt import (
@@ -14,25 +15,52 @@ from adapters.cms.kirby.txt import (
     normalise_value,
     parse,
 )
+from adapters.cms.kirby.yaml_text import dump_yaml
 
 FIELD_IDS = st.from_regex(r"[a-z][a-z0-9]{0,8}(_[a-z0-9]{1,5}){0,2}", fullmatch=True)
 # Lines that stress the format, mixed with arbitrary text.
 TRICKY_LINES = st.sampled_from(
     ["----", "-----", "---- x", "\\----", "\\\\----", " ----", "Key: value", "Title:", "", " "]
 )
+# Nested data as structure and object fields store it: YAML of maps and lists, whose strings
+# may themselves hold separators, keys and any Unicode.
+YAML_SCALARS = st.one_of(
+    st.text(), TRICKY_LINES, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()
+)
+NESTED = st.recursive(
+    YAML_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(FIELD_IDS, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 VALUES = st.one_of(
     st.text(),
+    st.just(""),
     st.lists(st.one_of(TRICKY_LINES, st.text()), max_size=6).map("\n".join),
     st.lists(st.one_of(TRICKY_LINES, st.text()), max_size=6).map("\r\n".join),
+    st.lists(NESTED, max_size=4).map(dump_yaml),
 )
 FIELDS = st.dictionaries(FIELD_IDS, VALUES, max_size=6).map(lambda d: list(d.items()))
+# The round trip is the contract every generated site relies on: hundreds of cases, always.
+MANY = settings(max_examples=400, deadline=None)
 
 
+@MANY
 @given(FIELDS)
 def test_decode_reads_back_what_encode_wrote(fields: list[tuple[str, str]]) -> None:
     assert decode(encode(fields)) == {key: normalise_value(value) for key, value in fields}
 
 
+@MANY
+@given(st.dictionaries(FIELD_IDS, st.lists(NESTED, min_size=1, max_size=4), max_size=4))
+def test_nested_yaml_reads_back_as_the_same_data(data: dict[str, list[object]]) -> None:
+    fields = [(key, dump_yaml(rows)) for key, rows in data.items()]
+    decoded = decode(encode(fields))
+    assert {key: yaml.safe_load(text) for key, text in decoded.items()} == data
+
+
+@MANY
 @given(FIELDS)
 def test_normalised_values_survive_unchanged(fields: list[tuple[str, str]]) -> None:
     normal = [(key, normalise_value(value)) for key, value in fields]
@@ -44,6 +72,7 @@ def test_normalising_twice_changes_nothing(value: str) -> None:
     assert normalise_value(normalise_value(value)) == normalise_value(value)
 
 
+@MANY
 @given(FIELDS)
 def test_written_files_have_no_unescaped_separator(fields: list[tuple[str, str]]) -> None:
     parsed = parse(encode(fields))
@@ -107,3 +136,16 @@ def test_parse_reports_what_kirby_would_silently_drop() -> None:
     assert parsed.orphan_chunks == ("no key here", "- stray")
     assert parsed.bad_separators == ("----- stray",)
     assert parsed.duplicate_keys == ("title",)
+
+
+@pytest.mark.parametrize("text", ["\x85", "a\x85b", "x\u2028y", "\u2029"])
+def test_unicode_line_breaks_inside_yaml_survive(text: str) -> None:
+    # PyYAML writes these raw unless double-quoted, and NEL then reads back as a space.
+    stored = decode(encode([("rows", dump_yaml([{"name": text}]))]))["rows"]
+    assert yaml.safe_load(stored) == [{"name": text}]
+
+
+@pytest.mark.parametrize("text", ["0\n", "two\nlines\n", "ends in cr\r"])
+def test_trailing_line_breaks_inside_yaml_survive_kirbys_trim(text: str) -> None:
+    stored = decode(encode([("rows", dump_yaml([text]))]))["rows"]
+    assert yaml.safe_load(stored) == [text]

@@ -1,0 +1,1 @@
+"""Jinja2 templates of the static HTML export (a package so they ship with it)."""
