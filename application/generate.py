@@ -8,14 +8,17 @@ from pathlib import Path
 import attrs
 
 from application.checkpoints import CheckpointStore
+from application.hand_edits import KeepHandEdits
 from application.pipeline import GenerationPipeline, PipelineInput, PipelineResult
 from application.progress import RunProgress
 from application.report import PALETTE_ROLES, EntitySummary, GenerationReport, count_pages
+from application.static_export import ExportStaticSite
 from domain.design import DesignSystem
+from domain.documents import IngestLimits
 from domain.ports import Clock, CmsAdapter, ProgressSink, SiteOutput, SkillRegistry, Storage
 from domain.project import Phase
 from domain.serialization import to_json
-from domain.site import SiteFile, WriteSummary
+from domain.site import SiteFile, SiteSpec, WriteSummary
 from domain.validation import SchemaLimits
 
 # Intermediate artefacts live beside the site, in a folder Kirby never serves.
@@ -27,6 +30,8 @@ class GenerationOutcome:
     report: GenerationReport
     written: WriteSummary
     reused: tuple[Phase, ...]
+    # Files of the static HTML export, when one was asked for.
+    static: WriteSummary | None = None
 
 
 def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) -> GenerationReport:
@@ -43,7 +48,7 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
     return GenerationReport(
         name=result.schema.name,
         cms=cms,
-        documents=tuple(d.source for d in result.ingest.documents),
+        documents=tuple(d.source for d in result.ingest.text_documents),
         images=result.ingest.images,
         entities=entities,
         items=len(result.content.items),
@@ -52,6 +57,7 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
         fonts=_fonts(result.design),
         warnings=result.warnings,
         rejected=result.ingest.rejected,
+        hand_edits=result.hand_edits,
     )
 
 
@@ -95,6 +101,9 @@ class GenerateSite:
         clock: Clock,
         schema_limits: SchemaLimits,
         version: str,
+        hand_edits: KeepHandEdits | None = None,
+        static: ExportStaticSite | None = None,
+        ingest_limits: IngestLimits | None = None,
     ) -> None:
         self._skills = skills
         self._cms = cms
@@ -102,6 +111,9 @@ class GenerateSite:
         self._clock = clock
         self._limits = schema_limits
         self._version = version
+        self._hand_edits = hand_edits
+        self._static = static
+        self._ingest_limits = ingest_limits
 
     def __call__(
         self,
@@ -111,6 +123,7 @@ class GenerateSite:
         checkpoints: Storage,
         progress: ProgressSink,
         run_id: str = "local",
+        static_out: Path | None = None,
     ) -> GenerationOutcome:
         pipeline = GenerationPipeline(
             skills=self._skills,
@@ -120,6 +133,8 @@ class GenerateSite:
             progress=RunProgress(run_id, progress, self._clock),
             schema_limits=self._limits,
             version=self._version,
+            hand_edits=self._hand_edits,
+            ingest_limits=self._ingest_limits,
         )
         reports: list[GenerationReport] = []
 
@@ -129,4 +144,18 @@ class GenerateSite:
             return artefact_files(result, report)
 
         result = pipeline.run(request, out_dir, artefacts)
-        return GenerationOutcome(report=reports[0], written=result.written, reused=result.reused)
+        static: WriteSummary | None = None
+        if static_out is not None:
+            if self._static is None:
+                raise ValueError("a static export was asked for, but no exporter is configured")
+            spec = SiteSpec(
+                title=request.name,
+                schema=result.schema,
+                content=result.content,
+                design=result.design,
+                media=result.media,
+            )
+            static = self._static(spec, static_out)
+        return GenerationOutcome(
+            report=reports[0], written=result.written, reused=result.reused, static=static
+        )

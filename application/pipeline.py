@@ -15,13 +15,22 @@ import attrs
 
 from application.checkpoints import CheckpointStore
 from application.fingerprint import fingerprint
-from application.ingest import ingest
+from application.hand_edits import KeepHandEdits
+from application.ingest import ingest, read_source
 from application.media import attach_media
 from application.progress import RunProgress
 from domain.content import StructuredContent
 from domain.design import BrandInputs, DesignSystem, ImageSample
-from domain.documents import IngestResult, RejectedFile, SourceFile
+from domain.documents import (
+    Document,
+    IngestLimits,
+    IngestResult,
+    RejectedFile,
+    RejectionCode,
+    SourceFile,
+)
 from domain.errors import KirbyGenError, RunCancelled
+from domain.hand_edits import HandEditReport
 from domain.issues import Severity
 from domain.ports import CancelToken, CmsAdapter, SiteOutput, Skill, SkillRegistry
 from domain.project import Conversation, EventStatus, Phase, RunFailure
@@ -42,6 +51,8 @@ class PipelineInput:
     brand: BrandInputs = BrandInputs()
     conversation: Conversation | None = None
     approved_schema: ContentSchema | None = None
+    # The files named by ``brand.moodboard`` and ``brand.logo`` (not part of the content).
+    brand_images: tuple[SourceFile, ...] = ()
 
 
 @attrs.frozen
@@ -54,6 +65,14 @@ class PipelineResult:
     warnings: tuple[str, ...]
     written: WriteSummary
     reused: tuple[Phase, ...]
+    # What regenerating into a folder with the owner's edits kept, merged or reported.
+    hand_edits: HandEditReport = HandEditReport()
+
+
+@attrs.frozen
+class _SiteWritten:
+    written: WriteSummary
+    hand_edits: HandEditReport
 
 
 class PhaseFailed(KirbyGenError):
@@ -71,6 +90,15 @@ class NeverCancelled:
 ArtefactBuilder = Callable[["PipelineResult", Sequence[SiteFile]], Sequence[SiteFile]]
 
 
+def brand_image_role(brand: BrandInputs, name: str) -> str | None:
+    """'logo' or 'moodboard' for a brand image named in ``brand``, else None."""
+    if brand.logo == name:
+        return "logo"
+    if name in brand.moodboard:
+        return "moodboard"
+    return None
+
+
 def skill_identity(skill: Skill) -> str:
     return f"{skill.slot}:{skill.name}:{getattr(skill, 'version', '')}"
 
@@ -86,7 +114,9 @@ class GenerationPipeline:
         progress: RunProgress,
         cancel: CancelToken | None = None,
         schema_limits: SchemaLimits | None = None,
+        ingest_limits: IngestLimits | None = None,
         version: str = "",
+        hand_edits: KeepHandEdits | None = None,
     ) -> None:
         self._skills = skills
         self._cms = cms
@@ -95,7 +125,9 @@ class GenerationPipeline:
         self._progress = progress
         self._cancel = cancel or NeverCancelled()
         self._limits = schema_limits or SchemaLimits()
+        self._ingest_limits = ingest_limits or IngestLimits()
         self._version = version
+        self._hand_edits = hand_edits
         self._reused: list[Phase] = []
 
     def run(
@@ -106,11 +138,13 @@ class GenerationPipeline:
         ingested = self._ingest(request)
         schema = self._map(request, ingested)
         content = self._structure(ingested, schema)
-        design = self._design(request, ingested)
+        brand_images, brand_rejected = self._screen_brand_images(request)
+        design = self._design(request, ingested, brand_images)
         files = {s.name: s for s in request.sources}
         attached = attach_media(schema, content, {n: files[n] for n in ingested.images})
         warnings = tuple(
-            [f"{r.name}: {r.reason}" for r in ingested.rejected] + list(attached.warnings)
+            [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
+            + list(attached.warnings)
         )
         result = PipelineResult(
             ingest=ingested,
@@ -122,8 +156,8 @@ class GenerationPipeline:
             written=WriteSummary(),
             reused=tuple(self._reused),
         )
-        written = self._site(request, result, out_dir, artefacts)
-        return attrs.evolve(result, written=written)
+        site = self._site(request, result, out_dir, artefacts)
+        return attrs.evolve(result, written=site.written, hand_edits=site.hand_edits)
 
     # --- phases ---------------------------------------------------------------------------
 
@@ -135,12 +169,13 @@ class GenerationPipeline:
             [(s.name, s.data) for s in request.sources],
             [(s.name, s.media_type) for s in request.sources],
             request.rejected,
+            self._ingest_limits,
             *[s.data for s in request.sources],
         )
 
         def work() -> IngestResult:
-            result = ingest(request.sources, parsers, request.rejected)
-            if not result.documents:
+            result = ingest(request.sources, parsers, request.rejected, self._ingest_limits)
+            if not result.text_documents:
                 reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
                 raise KirbyGenError(
                     "none of the material could be read" + (f" ({reasons})" if reasons else ""),
@@ -186,15 +221,43 @@ class GenerationPipeline:
             lambda: structurer.structure(ingested.documents, schema),
         )
 
-    def _design(self, request: PipelineInput, ingested: IngestResult) -> DesignSystem:
+    def _screen_brand_images(
+        self, request: PipelineInput
+    ) -> tuple[list[ImageSample], list[RejectedFile]]:
+        """The moodboard and logo images that pass the same checks as uploaded images (format,
+        pixel limit); the others are reported. Cheap: no image is decoded here."""
+        parsers = self._skills.parsers()
+        accepted: list[ImageSample] = []
+        refused: list[RejectedFile] = []
+        for source in request.brand_images:
+            role = brand_image_role(request.brand, source.name)
+            if role is None:
+                continue
+            outcome = read_source(source, parsers, self._ingest_limits)
+            if isinstance(outcome, RejectedFile):
+                refused.append(outcome)
+            elif outcome is None or (
+                isinstance(outcome, Document) and outcome.media_type.startswith("image/")
+            ):
+                accepted.append(ImageSample(name=source.name, role=role, data=source.data))
+            else:
+                refused.append(
+                    RejectedFile(source.name, RejectionCode.TYPE_MISMATCH, "it is not an image")
+                )
+        return accepted, refused
+
+    def _design(
+        self, request: PipelineInput, ingested: IngestResult, brand_images: Sequence[ImageSample]
+    ) -> DesignSystem:
         designer = self._skills.designer()
         files = {s.name: s for s in request.sources}
-        samples = [ImageSample(name=n, role="photo", data=files[n].data) for n in ingested.images]
+        photos = [ImageSample(name=n, role="photo", data=files[n].data) for n in ingested.images]
+        samples = [*brand_images, *photos]
         key = fingerprint(
             self._version,
             skill_identity(designer),
             request.brand,
-            [s.name for s in samples],
+            [(s.name, s.role) for s in samples],
             *[s.data for s in samples],
         )
         return self._phase(
@@ -207,10 +270,10 @@ class GenerationPipeline:
         result: PipelineResult,
         out_dir: Path,
         artefacts: ArtefactBuilder | None,
-    ) -> WriteSummary:
+    ) -> _SiteWritten:
         # The site phase always renders and diffs: rendering is cheap, and writing only the
         # files whose bytes changed keeps an unchanged site untouched.
-        def work() -> WriteSummary:
+        def work() -> _SiteWritten:
             spec = SiteSpec(
                 title=request.name,
                 schema=result.schema,
@@ -219,11 +282,15 @@ class GenerationPipeline:
                 media=result.media,
             )
             files = list(self._cms.build(spec))
+            edits = HandEditReport()
+            if self._hand_edits is not None:
+                prepared = self._hand_edits(out_dir, files)
+                files, edits = list(prepared.files), prepared.report
             if artefacts is not None:
-                files.extend(artefacts(result, tuple(files)))
-            return self._output.write(out_dir, files)
+                files.extend(artefacts(attrs.evolve(result, hand_edits=edits), tuple(files)))
+            return _SiteWritten(self._output.write(out_dir, files), edits)
 
-        return self._phase(Phase.SITE, None, WriteSummary, work)
+        return self._phase(Phase.SITE, None, _SiteWritten, work)
 
     # --- machinery ------------------------------------------------------------------------
 
@@ -234,7 +301,9 @@ class GenerationPipeline:
             stored = self._checkpoints.load(phase, key, cls)
             if stored is not None:
                 self._reused.append(phase)
-                self._progress.emit(phase, EventStatus.COMPLETED, 100, "unchanged; reused")
+                self._progress.emit(
+                    phase, EventStatus.COMPLETED, 100, f"{phase.value} unchanged; reused"
+                )
                 return stored
         self._progress.emit(phase, EventStatus.STARTED, 0, f"{phase.value} started")
         try:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import attrs
 
 from domain.documents import RejectedFile
+from domain.hand_edits import HandEditReport
 from domain.schema import EntityKind
 from domain.site import SiteFile
 
@@ -36,6 +37,8 @@ class GenerationReport:
     fonts: dict[str, str]
     warnings: tuple[str, ...]
     rejected: tuple[RejectedFile, ...]
+    # Edits the owner made by hand, kept on regeneration; conflicts are listed here.
+    hand_edits: HandEditReport = HandEditReport()
 
 
 def count_pages(files: Sequence[SiteFile]) -> int:

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from importlib import metadata
+from pathlib import Path
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
+from adapters.auth.passwords import Argon2PasswordHasher
+from adapters.auth.tokens import JwtAccessTokens
 from adapters.cms.kirby.adapter import KirbyAdapter
 from adapters.cms.kirby.check import KirbySiteChecker
+from adapters.cms.kirby.merge import KirbyContentMerger
+from adapters.cms.static_html import StaticHtmlExporter
 from adapters.local.clock import SystemClock, UuidGenerator
+from adapters.local.job_queue import InProcessJobQueue
 from adapters.local.material import MaterialLimits, read_material
+from adapters.local.progress import InProcessProgressHub
+from adapters.local.rate_limit import InMemoryRateLimiter
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
 from adapters.sql.database import create_engine_for
 from adapters.sql.repository import SqlProjectRepository
+from adapters.sql.sessions import SqlSessionStore
+from application.access import ProjectAccess
+from application.accounts import AccountService
+from application.conversation import ConversationService
 from application.generate import GenerateSite
+from application.hand_edits import KeepHandEdits
+from application.outputs import OutputService
+from application.projects import ProjectService
+from application.run_job import GenerationJobHandler, GenerationTools
+from application.runs import RunService
+from application.schemas import SchemaService, SchemaStore
+from application.static_export import ExportStaticSite
+from application.uploads import UploadLimits, UploadService
+from config.secrets import resolve_secrets
 from config.settings import Settings
 from domain.validation import SchemaLimits
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
@@ -37,6 +58,11 @@ def _engine(url: str) -> Iterator[Engine]:
         engine.dispose()
 
 
+def _work_root(data_dir: Path) -> Path:
+    # Runs write their site here before it is zipped into storage.
+    return data_dir / "work"
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -52,6 +78,13 @@ class Container(containers.DeclarativeContainer):
     cms = providers.Singleton(KirbyAdapter)
     site_checker = providers.Singleton(KirbySiteChecker)
     site_output = providers.Singleton(LocalSiteOutput)
+    content_merger = providers.Singleton(KirbyContentMerger)
+    # Regenerating into a folder keeps the owner's edits of its content (read back from it).
+    hand_edits = providers.Singleton(KeepHandEdits, merger=content_merger, reader=site_output)
+    static_exporter = providers.Singleton(StaticHtmlExporter)
+    export_static = providers.Singleton(
+        ExportStaticSite, exporter=static_exporter, output=site_output
+    )
 
     storage = providers.Selector(
         settings.provided.storage_type,
@@ -81,6 +114,111 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         schema_limits=schema_limits,
         version=version,
+        hand_edits=hand_edits,
+        static=export_static,
+        ingest_limits=settings.provided.ingest,
+    )
+
+    # --- the API and its in-process worker ---------------------------------------------------
+    http = settings.provided.http
+    sessions = providers.Singleton(SqlSessionStore, engine, clock)
+    secrets = providers.Singleton(resolve_secrets, settings)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    access_tokens = providers.Singleton(
+        JwtAccessTokens,
+        secrets.provided.jwt_secret,
+        lifetime_seconds=http.access_token_seconds,
+        clock=clock,
+    )
+    rate_limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    job_queue = providers.Singleton(InProcessJobQueue)
+    progress_hub = providers.Singleton(InProcessProgressHub)
+    project_access = providers.Singleton(ProjectAccess, repository)
+    schema_store = providers.Singleton(SchemaStore, storage)
+    upload_limits = providers.Singleton(
+        UploadLimits,
+        max_file_bytes=http.max_upload_bytes,
+        max_request_bytes=http.max_request_bytes,
+        max_files=http.max_files_per_request,
+    )
+    accounts = providers.Singleton(
+        AccountService,
+        repository=repository,
+        hasher=password_hasher,
+        tokens=access_tokens,
+        sessions=sessions,
+        ids=ids,
+        session_secret=secrets.provided.session_secret,
+        session_ttl_seconds=http.session_ttl_seconds,
+    )
+    projects = providers.Singleton(
+        ProjectService,
+        repository=repository,
+        storage=storage,
+        sessions=sessions,
+        access=project_access,
+        clock=clock,
+        ids=ids,
+    )
+    uploads = providers.Singleton(
+        UploadService,
+        repository=repository,
+        storage=storage,
+        access=project_access,
+        clock=clock,
+        ids=ids,
+    )
+    schemas = providers.Singleton(
+        SchemaService,
+        repository=repository,
+        store=schema_store,
+        access=project_access,
+        clock=clock,
+        limits=schema_limits,
+    )
+    conversation = providers.Singleton(
+        ConversationService,
+        repository=repository,
+        storage=storage,
+        sessions=sessions,
+        skills=skills,
+        schemas=schemas,
+        store=schema_store,
+        access=project_access,
+        clock=clock,
+        ttl_seconds=http.session_ttl_seconds,
+        max_message_chars=http.max_message_chars,
+    )
+    runs = providers.Singleton(
+        RunService,
+        repository=repository,
+        sessions=sessions,
+        queue=job_queue,
+        store=schema_store,
+        access=project_access,
+        clock=clock,
+        ids=ids,
+        ttl_seconds=http.session_ttl_seconds,
+    )
+    outputs = providers.Singleton(OutputService, storage=storage, access=project_access)
+    generation_tools = providers.Singleton(
+        GenerationTools,
+        skills=skills,
+        cms=cms,
+        output=site_output,
+        limits=schema_limits,
+        version=version,
+    )
+    job_handler = providers.Singleton(
+        GenerationJobHandler,
+        repository=repository,
+        storage=storage,
+        sessions=sessions,
+        queue=job_queue,
+        fanout=progress_hub,
+        tools=generation_tools,
+        clock=clock,
+        work_root=providers.Callable(_work_root, settings.provided.data_dir),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 
+from domain.documents import IngestLimits
 from domain.errors import InvalidInput
 
 
@@ -31,6 +32,31 @@ class Limits:
     max_fields_per_entity: int = 60
 
 
+MIB = 1024 * 1024
+
+
+@attrs.frozen
+class HttpSettings:
+    """The API's settings: where it listens, its secrets, and the named request limits."""
+
+    host: str = "0.0.0.0"
+    port: int = 8000
+    jwt_secret: str = ""
+    session_secret: str = ""
+    access_token_seconds: int = 15 * 60
+    session_ttl_seconds: int = 7 * 24 * 3600
+    cors_origins: tuple[str, ...] = ()
+    rate_limit_window_ms: int = 60_000
+    rate_limit_max_requests: int = 600
+    rate_limit_login_max_requests: int = 10
+    max_upload_bytes: int = 50 * MIB
+    max_request_bytes: int = 200 * MIB
+    max_files_per_request: int = 20
+    max_json_bytes: int = MIB
+    max_message_chars: int = 2000
+    max_page_size: int = 100
+
+
 @attrs.frozen
 class Settings:
     app_env: AppEnv = AppEnv.LOCAL
@@ -42,6 +68,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     limits: Limits = Limits()
+    http: HttpSettings = HttpSettings()
+    ingest: IngestLimits = IngestLimits()
 
     @property
     def effective_database_url(self) -> str:
@@ -104,6 +132,66 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
         log_format=(env.get("LOG_FORMAT") or "text").lower(),
         limits=limits,
+        http=_http_settings(env),
+        ingest=_ingest_limits(env, limits.max_file_bytes),
+    )
+
+
+# Environment variable -> IngestLimits field: the limits hostile files are parsed within.
+_INGEST_INTS = {
+    "KIRBYGEN_MAX_ARCHIVE_MEMBERS": "max_archive_members",
+    "KIRBYGEN_MAX_ARCHIVE_BYTES": "max_archive_bytes",
+    "KIRBYGEN_MAX_XML_BYTES": "max_xml_bytes",
+    "KIRBYGEN_MAX_IMAGE_PIXELS": "max_image_pixels",
+    "KIRBYGEN_MAX_PDF_PAGES": "max_pdf_pages",
+    "KIRBYGEN_PDF_TIMEOUT_SECONDS": "pdf_timeout_seconds",
+    "KIRBYGEN_PDF_MEMORY_BYTES": "pdf_memory_bytes",
+    "KIRBYGEN_MAX_TEXT_CHARS": "max_text_chars",
+}
+
+
+def _ingest_limits(env: Mapping[str, str], max_file_bytes: int) -> IngestLimits:
+    defaults = IngestLimits()
+    numbers = {
+        field: _int(env, name, int(getattr(defaults, field)))
+        for name, field in _INGEST_INTS.items()
+    }
+    return IngestLimits(max_file_bytes=max_file_bytes, **numbers)
+
+
+# Environment variable -> HttpSettings field, for the whole-number settings.
+_HTTP_INTS = {
+    "PORT": "port",
+    "KIRBYGEN_ACCESS_TOKEN_SECONDS": "access_token_seconds",
+    "KIRBYGEN_SESSION_TTL_SECONDS": "session_ttl_seconds",
+    "RATE_LIMIT_WINDOW_MS": "rate_limit_window_ms",
+    "RATE_LIMIT_MAX_REQUESTS": "rate_limit_max_requests",
+    "RATE_LIMIT_LOGIN_MAX_REQUESTS": "rate_limit_login_max_requests",
+    "KIRBYGEN_MAX_UPLOAD_BYTES": "max_upload_bytes",
+    "KIRBYGEN_MAX_REQUEST_BYTES": "max_request_bytes",
+    "KIRBYGEN_MAX_FILES_PER_REQUEST": "max_files_per_request",
+    "KIRBYGEN_MAX_JSON_BYTES": "max_json_bytes",
+    "KIRBYGEN_MAX_MESSAGE_CHARS": "max_message_chars",
+    "KIRBYGEN_MAX_PAGE_SIZE": "max_page_size",
+}
+
+
+def _http_settings(env: Mapping[str, str]) -> HttpSettings:
+    numbers = {
+        field: _int(env, name, _default(HttpSettings, field)) for name, field in _HTTP_INTS.items()
+    }
+    origins = tuple(
+        o.strip().rstrip("/") for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
+    )
+    if "*" in origins:
+        # Credentials (the refresh cookie) must never be offered to every origin.
+        raise InvalidInput("CORS_ORIGINS must list origins; '*' is not allowed with credentials")
+    return HttpSettings(
+        host=env.get("HOST") or "0.0.0.0",
+        jwt_secret=env.get("JWT_SECRET", ""),
+        session_secret=env.get("SESSION_SECRET", ""),
+        cors_origins=origins,
+        **numbers,
     )
 
 

@@ -11,7 +11,8 @@ import attrs
 
 from domain.content import StructuredContent
 from domain.design import BrandInputs, DesignSystem, ImageSample
-from domain.documents import Document, SourceFile
+from domain.documents import Document, IngestLimits, SourceFile
+from domain.hand_edits import MergedFile
 from domain.issues import Issue
 from domain.project import (
     Conversation,
@@ -153,7 +154,13 @@ class DocumentParser(Skill, Protocol):
         """True when this parser reads this file (judged from its bytes and media type)."""
         ...
 
-    def parse(self, source: SourceFile) -> Document: ...
+    def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
+        """The document in ``source``, read within ``limits``.
+
+        Raises ``domain.documents.RejectedInput`` (code + a reason naming the limit) for a
+        file it refuses; any other exception is reported as a parse error.
+        """
+        ...
 
 
 class DomainMapper(Skill, Protocol):
@@ -196,6 +203,41 @@ class SiteOutput(Protocol):
     """Writes a generated site into a folder, touching only files whose bytes changed."""
 
     def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary: ...
+
+
+class StaticExporter(Protocol):
+    """Renders the same site a CMS adapter builds as plain static files (HTML, CSS, media)
+    that any static host serves as they are."""
+
+    name: str
+
+    def export(self, site: SiteSpec) -> list[SiteFile]: ...
+
+
+class SiteReader(Protocol):
+    """Reads what is in a site folder now: the files a person may have edited since the last
+    generation, and the generator's own copies of what it wrote then."""
+
+    def read(self, root: Path, path: str) -> bytes | None:
+        """The bytes of the file at ``path`` (relative, '/'-separated), None when absent."""
+        ...
+
+    def list_paths(self, root: Path, prefix: str) -> list[str]:
+        """Relative paths of the files below the folder ``prefix``, sorted."""
+        ...
+
+
+class ContentMerger(Protocol):
+    """Merges a person's edits of a generated content file with a new generation of it."""
+
+    def is_mergeable(self, path: str) -> bool:
+        """True for the files a person edits as content (for Kirby: ``content/**/*.txt``)."""
+        ...
+
+    def merge(self, path: str, base: bytes | None, owner: bytes, generated: bytes) -> MergedFile:
+        """Three-way merge: ``base`` is what was generated last time (None when unknown),
+        ``owner`` what is in the folder now, ``generated`` what this generation makes."""
+        ...
 
 
 class Git(Protocol):

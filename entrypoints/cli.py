@@ -1,4 +1,5 @@
-"""`kirbygen` command line: generate a site, check a site folder, list plugins."""
+"""`kirbygen` command line: generate a site, check a site folder, list plugins, serve the API,
+migrate the database."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from domain.design import BrandInputs
 from domain.errors import KirbyGenError
 from domain.issues import Severity
 from domain.serialization import to_data
+from entrypoints.brand_images import read_brand_images
 from entrypoints.terminal import SilentProgress, TerminalProgress
 
 EXIT_OK = 0
@@ -58,7 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--brand-color", type=_colour, action="append", default=[], help="brand colour, hex"
     )
     gen.add_argument("--font", help="brand font family")
+    gen.add_argument(
+        "--moodboard",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="IMG",
+        help="a moodboard image (repeatable); its colours shape the palette",
+    )
+    gen.add_argument("--logo", type=Path, metavar="IMG", help="the logo image")
     gen.add_argument("--json", action="store_true", help="print a machine-readable report")
+    gen.add_argument(
+        "--static-out", type=Path, help="also export the site as static HTML into this folder"
+    )
 
     check = commands.add_parser("check", help="check a Kirby site folder")
     check.add_argument("site", type=Path)
@@ -66,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     plugins = commands.add_parser("plugins", help="list installed skills and which one wins")
     plugins.add_argument("--json", action="store_true")
+
+    serve = commands.add_parser("serve", help="run the HTTP API with an in-process worker")
+    serve.add_argument("--host", help="address to listen on (default: HOST or 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_commands.add_parser("upgrade", help="migrate the database to the latest revision")
     return parser
 
 
@@ -81,7 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(message)s")
     container = build_container(settings)
-    handlers = {"generate": _generate, "check": _check, "plugins": _plugins}
+    handlers = {
+        "generate": _generate,
+        "check": _check,
+        "plugins": _plugins,
+        "serve": _serve,
+        "db": _db,
+    }
     try:
         return handlers[args.command](args, container, settings)
     except UsageError as exc:
@@ -108,30 +136,49 @@ def _generate(args: argparse.Namespace, container: Container, settings: Settings
         raise UsageError(exc.message) from None
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder")
+    static_out: Path | None = args.static_out
+    if static_out is not None:
+        if static_out.exists() and not static_out.is_dir():
+            raise UsageError(f"--static-out {static_out} exists and is not a folder")
+        if static_out.resolve() == out.resolve():
+            raise UsageError("--static-out must be another folder than --out")
+    try:
+        brand_images = read_brand_images(args.moodboard, args.logo, settings.limits.max_file_bytes)
+    except KirbyGenError as exc:
+        raise UsageError(exc.message) from None
     out.mkdir(parents=True, exist_ok=True)
     request = PipelineInput(
         name=args.name or _default_name(source),
         sources=material.sources,
         rejected=material.rejected,
-        brand=BrandInputs(colors=tuple(args.brand_color), font=args.font),
+        brand=BrandInputs(
+            colors=tuple(args.brand_color),
+            font=args.font,
+            moodboard=brand_images.moodboard,
+            logo=brand_images.logo,
+        ),
+        brand_images=brand_images.files,
     )
     progress = SilentProgress() if args.json else TerminalProgress()
     checkpoints = container.checkpoint_storage(root=out / ARTEFACT_DIR / "cache")
     try:
         outcome = container.generate_site()(
-            request, out, checkpoints=checkpoints, progress=progress
+            request, out, checkpoints=checkpoints, progress=progress, static_out=static_out
         )
     finally:
         if isinstance(progress, TerminalProgress):
             progress.finish()
     if args.json:
-        print(json.dumps(_json_outcome(outcome, out), indent=2, sort_keys=True))
+        print(json.dumps(_json_outcome(outcome, out, static_out), indent=2, sort_keys=True))
     else:
         _print_summary(outcome, out)
+        _print_static_and_hand_edits(outcome, static_out)
     return EXIT_OK
 
 
-def _json_outcome(outcome: GenerationOutcome, out: Path) -> dict[str, object]:
+def _json_outcome(
+    outcome: GenerationOutcome, out: Path, static_out: Path | None = None
+) -> dict[str, object]:
     return {
         "out": str(out),
         "report": to_data(outcome.report),
@@ -141,6 +188,14 @@ def _json_outcome(outcome: GenerationOutcome, out: Path) -> dict[str, object]:
             "removed": list(outcome.written.removed),
         },
         "reused_phases": [p.value for p in outcome.reused],
+        "static": None
+        if outcome.static is None
+        else {
+            "out": str(static_out),
+            "written": list(outcome.static.written),
+            "unchanged": len(outcome.static.unchanged),
+            "removed": list(outcome.static.removed),
+        },
     }
 
 
@@ -168,6 +223,28 @@ def _print_summary(outcome: GenerationOutcome, out: Path) -> None:
         for warning in report.warnings:
             print(f"    - {warning}")
     print(f"  details  : {out / ARTEFACT_DIR / 'report.json'}")
+
+
+def _print_static_and_hand_edits(outcome: GenerationOutcome, static_out: Path | None) -> None:
+    if outcome.static is not None:
+        static = outcome.static
+        print(
+            f"  static   : {static_out} ({len(static.written)} written,"
+            f" {len(static.unchanged)} unchanged, {len(static.removed)} removed)"
+        )
+    edits = outcome.report.hand_edits
+    if edits.empty:
+        return
+    print(f"  hand edits kept in {len(edits.kept_edits)} file(s)")
+    for path in edits.kept_deleted:
+        print(f"    - {path}: you deleted it; not made again")
+    for path in edits.kept_orphaned:
+        print(f"    - {path}: no longer generated, but edited by you; kept")
+    if edits.conflicts:
+        print(f"  conflicts ({len(edits.conflicts)}): your value was kept in each")
+        for conflict in edits.conflicts:
+            generated = " ".join(conflict.generated.split())[:60]
+            print(f"    - {conflict.path}: {conflict.field} (generated: {generated!r})")
 
 
 def _check(args: argparse.Namespace, container: Container, settings: Settings) -> int:
@@ -198,6 +275,34 @@ def _plugins(args: argparse.Namespace, container: Container, settings: Settings)
             print(f"  {mark} {skill}  (plugin {plugin})")
     print("* = the implementation in use")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    from entrypoints.http.server import serve
+
+    serve(
+        container,
+        settings,
+        host=args.host or settings.http.host,
+        port=args.port or settings.http.port,
+    )
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    from adapters.sql.database import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
+    print(f"database at the latest revision ({_safe_url(settings.effective_database_url)})")
+    return EXIT_OK
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ class TerminalProgress:
         index = GENERATION_PHASES.index(event.phase) if event.phase in GENERATION_PHASES else 0
         total = len(GENERATION_PHASES)
         done = index + (event.percent / 100 if event.status is EventStatus.COMPLETED else 0)
-        label = f"[{index + 1}/{total}] {event.phase.value:<11} {event.message}"
+        label = f"[{index + 1}/{total}] {event.message}"
         if self._tty:
             filled = round(BAR_WIDTH * done / total)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
