@@ -15,10 +15,10 @@ from application.access import ProjectAccess
 from application.ingest import ingest
 from application.questionnaire import HELP, NotUnderstood, interpret, question
 from application.schemas import SchemaInvalid, SchemaService, SchemaStore
-from domain.documents import SourceFile
+from domain.documents import IngestLimits, SourceFile
 from domain.errors import InvalidInput, KirbyGenError
 from domain.ports import Clock, ProjectRepository, SessionStore, SkillRegistry, Storage
-from domain.project import Conversation, Project, ProjectStatus, Role, Turn
+from domain.project import Conversation, Project, ProjectStatus, Role, Turn, UploadKind
 from domain.refusals import Conflict, Unprocessable
 from domain.schema import ContentSchema
 from domain.serialization import from_json, to_json
@@ -57,6 +57,7 @@ class ConversationService:
         clock: Clock,
         ttl_seconds: int,
         max_message_chars: int,
+        ingest_limits: IngestLimits,
     ) -> None:
         self._repository = repository
         self._storage = storage
@@ -68,6 +69,7 @@ class ConversationService:
         self._clock = clock
         self._ttl = ttl_seconds
         self._max_chars = max_message_chars
+        self._ingest_limits = ingest_limits
 
     def start(self, project_id: str, user_id: str, *, restart: bool = False) -> ConversationView:
         """Begin (or, unless ``restart``, resume) the conversation of a project."""
@@ -137,8 +139,13 @@ class ConversationService:
 
     def _infer(self, project: Project) -> tuple[ContentSchema, str]:
         uploads = self._repository.list_uploads(project.id)
-        sources = [SourceFile(u.original_name, self._storage.get(u.stored_key)) for u in uploads]
-        result = ingest(sources, self._skills.parsers())
+        # Only content uploads are material; branding and moodboard images feed the design.
+        sources = [
+            SourceFile(u.original_name, self._storage.get(u.stored_key))
+            for u in uploads
+            if u.kind is UploadKind.CONTENT
+        ]
+        result = ingest(sources, self._skills.parsers(), limits=self._ingest_limits)
         if not result.documents:
             reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
             raise Unprocessable(

@@ -18,7 +18,7 @@ from domain.documents import IngestLimits
 from domain.ports import Clock, CmsAdapter, ProgressSink, SiteOutput, SkillRegistry, Storage
 from domain.project import Phase
 from domain.serialization import to_json
-from domain.site import SiteFile, SiteSpec, WriteSummary
+from domain.site import SiteFile, WriteSummary
 from domain.validation import SchemaLimits
 
 # Intermediate artefacts live beside the site, in a folder Kirby never serves.
@@ -148,14 +148,7 @@ class GenerateSite:
         if static_out is not None:
             if self._static is None:
                 raise ValueError("a static export was asked for, but no exporter is configured")
-            spec = SiteSpec(
-                title=request.name,
-                schema=result.schema,
-                content=result.content,
-                design=result.design,
-                media=result.media,
-            )
-            static = self._static(spec, static_out)
+            static = self._static(result.site_spec(request.name), static_out)
         return GenerationOutcome(
             report=reports[0], written=result.written, reused=result.reused, static=static
         )

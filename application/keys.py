@@ -32,6 +32,11 @@ def tokens_key(project_id: str) -> str:
     return f"projects/{project_id}/outputs/tokens.json"
 
 
+def preview_prefix(project_id: str) -> str:
+    """The static export of the last successful run, file by file."""
+    return f"projects/{project_id}/outputs/preview/"
+
+
 # Session store keys (short-lived state).
 
 

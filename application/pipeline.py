@@ -68,6 +68,16 @@ class PipelineResult:
     # What regenerating into a folder with the owner's edits kept, merged or reported.
     hand_edits: HandEditReport = HandEditReport()
 
+    def site_spec(self, title: str) -> SiteSpec:
+        """The site this result describes, as every site renderer consumes it."""
+        return SiteSpec(
+            title=title,
+            schema=self.schema,
+            content=self.content,
+            design=self.design,
+            media=self.media,
+        )
+
 
 @attrs.frozen
 class _SiteWritten:
@@ -274,14 +284,7 @@ class GenerationPipeline:
         # The site phase always renders and diffs: rendering is cheap, and writing only the
         # files whose bytes changed keeps an unchanged site untouched.
         def work() -> _SiteWritten:
-            spec = SiteSpec(
-                title=request.name,
-                schema=result.schema,
-                content=result.content,
-                design=result.design,
-                media=result.media,
-            )
-            files = list(self._cms.build(spec))
+            files = list(self._cms.build(result.site_spec(request.name)))
             edits = HandEditReport()
             if self._hand_edits is not None:
                 prepared = self._hand_edits(out_dir, files)

@@ -31,7 +31,7 @@ from application.pipeline import (
 from application.progress import RunProgress
 from application.schemas import SchemaStore
 from domain.design import BrandInputs
-from domain.documents import SourceFile
+from domain.documents import IngestLimits, SourceFile
 from domain.errors import KirbyGenError, RunCancelled
 from domain.ports import (
     Clock,
@@ -43,6 +43,7 @@ from domain.ports import (
     SessionStore,
     SiteOutput,
     SkillRegistry,
+    StaticExporter,
     Storage,
 )
 from domain.project import (
@@ -54,6 +55,8 @@ from domain.project import (
     Run,
     RunFailure,
     RunStatus,
+    Upload,
+    UploadKind,
 )
 from domain.serialization import to_json
 from domain.site import SiteFile
@@ -103,8 +106,25 @@ class GenerationTools:
     skills: SkillRegistry
     cms: CmsAdapter
     output: SiteOutput
+    static: StaticExporter
     limits: SchemaLimits
+    ingest_limits: IngestLimits
     version: str
+
+
+def unique_names(uploads: Sequence[Upload]) -> list[str]:
+    """Display names for the uploads, made unique: two uploads may share an original name."""
+    seen: set[str] = set()
+    names: list[str] = []
+    for upload in uploads:
+        name, n = upload.original_name, 1
+        stem, dot, ext = upload.original_name.rpartition(".")
+        while name in seen:
+            n += 1
+            name = f"{stem} ({n}).{ext}" if dot and stem else f"{upload.original_name} ({n})"
+        seen.add(name)
+        names.append(name)
+    return names
 
 
 class GenerationJobHandler:
@@ -178,13 +198,25 @@ class GenerationJobHandler:
                 RunFailure(Phase.MAPPING, "schema_not_approved", "the schema is not approved")
             )
         uploads = self._repository.list_uploads(project.id)
-        sources = tuple(
-            SourceFile(u.original_name, self._storage.get(u.stored_key)) for u in uploads
+        files = [
+            (upload, SourceFile(name, self._storage.get(upload.stored_key)))
+            for upload, name in zip(uploads, unique_names(uploads), strict=True)
+        ]
+        # Content uploads are the material (their images become photos); a branding upload is
+        # the logo and moodboard uploads feed the palette.
+        brand_files = [(u, f) for u, f in files if u.kind is not UploadKind.CONTENT]
+        logo = next((f.name for u, f in brand_files if u.kind is UploadKind.BRANDING), None)
+        brand = BrandInputs(
+            colors=project.brand_colors,
+            font=project.font,
+            moodboard=tuple(f.name for u, f in brand_files if u.kind is UploadKind.MOODBOARD),
+            logo=logo,
         )
         request = PipelineInput(
             name=project.name,
-            sources=sources,
-            brand=BrandInputs(colors=project.brand_colors, font=project.font),
+            sources=tuple(f for u, f in files if u.kind is UploadKind.CONTENT),
+            brand=brand,
+            brand_images=tuple(f for _, f in brand_files),
             approved_schema=approved,
         )
         tools = self._tools
@@ -196,6 +228,7 @@ class GenerationJobHandler:
             progress=RunProgress(run.id, progress, self._clock),
             cancel=cancel,
             schema_limits=tools.limits,
+            ingest_limits=tools.ingest_limits,
             version=tools.version,
         )
 
@@ -209,6 +242,15 @@ class GenerationJobHandler:
             with _Zipped(site) as archive:
                 self._storage.put(keys.site_zip_key(project.id), archive)  # type: ignore[arg-type]
         self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
+        self._store_preview(project, result)
+
+    def _store_preview(self, project: Project, result: PipelineResult) -> None:
+        """The static export of this run replaces the previous preview."""
+        files = self._tools.static.export(result.site_spec(project.name))
+        prefix = keys.preview_prefix(project.id)
+        self._storage.delete_prefix(prefix)
+        for file in files:
+            self._storage.put(prefix + file.path, file.data)
 
     def _finish(
         self,

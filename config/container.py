@@ -10,7 +10,7 @@ from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
 from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.tokens import JwtAccessTokens
+from adapters.auth.tokens import JwtAccessTokens, JwtPreviewTokens
 from adapters.cms.kirby.adapter import KirbyAdapter
 from adapters.cms.kirby.check import KirbySiteChecker
 from adapters.cms.kirby.merge import KirbyContentMerger
@@ -188,6 +188,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ttl_seconds=http.session_ttl_seconds,
         max_message_chars=http.max_message_chars,
+        ingest_limits=settings.provided.ingest,
     )
     runs = providers.Singleton(
         RunService,
@@ -200,13 +201,23 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         ttl_seconds=http.session_ttl_seconds,
     )
-    outputs = providers.Singleton(OutputService, storage=storage, access=project_access)
+    preview_tokens = providers.Singleton(
+        JwtPreviewTokens,
+        secrets.provided.jwt_secret,
+        lifetime_seconds=http.preview_token_seconds,
+        clock=clock,
+    )
+    outputs = providers.Singleton(
+        OutputService, storage=storage, access=project_access, preview_tokens=preview_tokens
+    )
     generation_tools = providers.Singleton(
         GenerationTools,
         skills=skills,
         cms=cms,
         output=site_output,
+        static=static_exporter,
         limits=schema_limits,
+        ingest_limits=settings.provided.ingest,
         version=version,
     )
     job_handler = providers.Singleton(

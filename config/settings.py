@@ -44,6 +44,7 @@ class HttpSettings:
     jwt_secret: str = ""
     session_secret: str = ""
     access_token_seconds: int = 15 * 60
+    preview_token_seconds: int = 60 * 60
     session_ttl_seconds: int = 7 * 24 * 3600
     cors_origins: tuple[str, ...] = ()
     rate_limit_window_ms: int = 60_000
@@ -163,6 +164,7 @@ def _ingest_limits(env: Mapping[str, str], max_file_bytes: int) -> IngestLimits:
 _HTTP_INTS = {
     "PORT": "port",
     "KIRBYGEN_ACCESS_TOKEN_SECONDS": "access_token_seconds",
+    "KIRBYGEN_PREVIEW_TOKEN_SECONDS": "preview_token_seconds",
     "KIRBYGEN_SESSION_TTL_SECONDS": "session_ttl_seconds",
     "RATE_LIMIT_WINDOW_MS": "rate_limit_window_ms",
     "RATE_LIMIT_MAX_REQUESTS": "rate_limit_max_requests",

@@ -36,6 +36,23 @@ class AccessTokens(Protocol):
         ...
 
 
+class PreviewTokens(Protocol):
+    """Signed, short-lived tokens that open one project's preview for one member.
+
+    The preview is shown in an iframe, which cannot send an Authorization header, so the
+    token travels in the preview's path; relative links inside the preview keep it.
+    """
+
+    def issue(self, project_id: str, user_id: str) -> tuple[str, int]:
+        """A new token and its lifetime in seconds."""
+        ...
+
+    def verify(self, token: str, project_id: str) -> str:
+        """The user id the token was issued to; raises Unauthenticated when the token is
+        invalid, expired or made for another project."""
+        ...
+
+
 @attrs.frozen
 class RateDecision:
     allowed: bool

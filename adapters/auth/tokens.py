@@ -11,6 +11,7 @@ from domain.refusals import Unauthenticated
 
 ISSUER = "kirbygen"
 AUDIENCE = "kirbygen-api"
+PREVIEW_AUDIENCE = "kirbygen-preview"
 ALGORITHM = "HS256"
 
 
@@ -53,4 +54,48 @@ class JwtAccessTokens:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise Unauthenticated("the access token names no user")
+        return subject
+
+
+class JwtPreviewTokens:
+    """``PreviewTokens`` as HS256 JSON Web Tokens with their own audience, so an access token
+    never opens a preview and a preview token never calls the API."""
+
+    def __init__(self, secret: str, *, lifetime_seconds: int, clock: Clock) -> None:
+        if not secret:
+            raise ValueError("JWT_SECRET is empty")
+        self._secret = secret
+        self._lifetime = lifetime_seconds
+        self._clock = clock
+
+    def issue(self, project_id: str, user_id: str) -> tuple[str, int]:
+        now = self._clock.now()
+        claims = {
+            "sub": user_id,
+            "prj": project_id,
+            "iat": now,
+            "exp": now + timedelta(seconds=self._lifetime),
+            "iss": ISSUER,
+            "aud": PREVIEW_AUDIENCE,
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._lifetime
+
+    def verify(self, token: str, project_id: str) -> str:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=PREVIEW_AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["sub", "prj", "exp", "iat"], "verify_iat": False},
+                leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the preview link has expired; open the preview again") from None
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("the preview link is not valid") from None
+        subject = claims.get("sub")
+        if claims.get("prj") != project_id or not isinstance(subject, str) or not subject:
+            raise Unauthenticated("the preview link is not valid for this project")
         return subject

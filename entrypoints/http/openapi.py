@@ -50,6 +50,10 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str) -> d
 PROJECT_ID = _param("project_id", "path", {"type": "string"}, "The project's id")
 UPLOAD_ID = _param("upload_id", "path", {"type": "string"}, "The upload's id")
 RUN_ID = _param("run_id", "path", {"type": "string"}, "The run's id")
+PREVIEW_TOKEN = _param("token", "path", {"type": "string"}, "A preview token from POST …/preview")
+PREVIEW_PATH = _param(
+    "path", "path", {"type": "string"}, "A file of the static export; '' opens index.html"
+)
 
 
 def _op(
@@ -235,6 +239,17 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": _op("The design tokens (DTCG)", "outputs",
                    (200, {"description": "DTCG tokens", "content": {"application/json": {
                        "schema": {"type": "object"}}}}), params=(PROJECT_ID,)),
+    },
+    f"{_P}/preview": {
+        "post": _op("A link that opens the preview (the static export) in a frame", "outputs",
+                    (200, _json("PreviewLink", "The preview's address and lifetime")),
+                    params=(PROJECT_ID,)),
+    },
+    f"{_P}/preview/{{token}}/{{path}}": {
+        "get": _op("A file of the preview; the token in the path authorises it", "outputs",
+                   (200, _binary("text/html", "The page, stylesheet or image")),
+                   (404, 429, 503), params=(PROJECT_ID, PREVIEW_TOKEN, PREVIEW_PATH),
+                   public=True),
     },
 }  # fmt: skip
 

@@ -227,6 +227,7 @@ SCHEMAS: dict[str, Any] = {
         },
     ),
     "RunList": items_of("Run"),
+    "PreviewLink": obj(["url", "expires_in"], url=STRING, expires_in={"type": "integer"}),
     "Event": obj(
         ["run_id", "seq", "phase", "status", "percent", "message", "ts"],
         run_id=STRING,

@@ -75,6 +75,38 @@ async def tokens_json(request: Request) -> Response:
     return Response(data, media_type="application/json")
 
 
+async def create_preview(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    link = await run_in_threadpool(services(request).outputs.preview_link, project_id, user_id)
+    # The trailing slash matters: the export's relative links resolve against it.
+    url = f"/api/projects/{project_id}/preview/{link.token}/"
+    return JSONResponse({"url": url, "expires_in": link.expires_in})
+
+
+async def preview_file(request: Request) -> Response:
+    p = request.path_params
+    found = await run_in_threadpool(
+        services(request).outputs.preview_file, p["project_id"], p["token"], p["path"]
+    )
+    # Unlike the JSON API, the preview is a page meant to be framed by the web UI: styles and
+    # images from itself, no scripts, framed only by this origin and the UI's origins.
+    ancestors = " ".join(["'self'", *services(request).http.cors_origins])
+    policy = (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+    )
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={
+            "content-security-policy": policy,
+            "x-frame-options": "SAMEORIGIN",
+            "cache-control": "private, max-age=60",
+        },
+    )
+
+
 _P = "/api/projects/{project_id}"
 routes = [
     Route(f"{_P}/runs", start_run, methods=["POST"]),
@@ -85,4 +117,6 @@ routes = [
     Route(f"{_P}/runs/{{run_id}}/events", list_events, methods=["GET"]),
     Route(f"{_P}/site.zip", site_zip, methods=["GET"]),
     Route(f"{_P}/tokens.json", tokens_json, methods=["GET"]),
+    Route(f"{_P}/preview", create_preview, methods=["POST"]),
+    Route(f"{_P}/preview/{{token}}/{{path:path}}", preview_file, methods=["GET"]),
 ]

@@ -4,8 +4,10 @@ approve → run → live progress over the WebSocket → a site.zip that is a va
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -96,3 +98,25 @@ def test_register_to_checked_site_over_http(tmp_path: Path) -> None:
 
         tokens = client.get(f"{base}/tokens.json", headers=headers)
         assert tokens.status_code == 200 and "color" in tokens.json()
+
+        # The preview: the static export of the run, opened by a link that carries its token
+        # in the path, so the export's relative links keep working inside an iframe.
+        link = client.post(f"{base}/preview", headers=headers)
+        assert link.status_code == 200, link.text
+        url = link.json()["url"]
+        assert url.startswith(f"{base}/preview/") and url.endswith("/")
+        home = client.get(url)
+        assert home.status_code == 200
+        assert home.headers["content-type"].startswith("text/html")
+        assert "frame-ancestors 'self'" in home.headers["content-security-policy"]
+        assert "Mara Lindqvist" in home.text
+        targets = re.findall(r'(?:href|src)="([^"#?:]+)"', home.text)
+        assert targets, "the preview's home page links nowhere"
+        for target in targets:
+            followed = client.get(urljoin(url, target))
+            assert followed.status_code == 200, (target, followed.text)
+        forged = client.get(f"{base}/preview/not-a-token/index.html")
+        assert forged.status_code == 404
+        assert forged.json()["error"]["code"] == "preview_not_found"
+        escape = client.get(url + "..%2F..%2Fsite.zip")
+        assert escape.status_code == 404

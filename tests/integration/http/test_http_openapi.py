@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,9 @@ def routed() -> tuple[set[tuple[str, str]], set[str]]:
     sockets: set[str] = set()
     for route in all_routes():
         if isinstance(route, Route):
-            http |= {(m.lower(), route.path) for m in route.methods or () if m != "HEAD"}
+            # OpenAPI names a parameter without Starlette's convertor: {path:path} is {path}.
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+            http |= {(m.lower(), path) for m in route.methods or () if m != "HEAD"}
         elif isinstance(route, WebSocketRoute):
             sockets.add(route.path)
     return http, sockets
