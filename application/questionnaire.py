@@ -57,32 +57,36 @@ def _in(*words: str) -> str:
     return rf"(?:\s+(?:{'|'.join(words)})\s+(?P<entity>.+?))?"
 
 
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(rf"^rename\s+field\s+(?P<field>.+?){_in('in', 'of')}\s+to\s+(?P<new>.+)$"),
+        _rx(rf"^rename\s+field\s+(?P<field>.+?){_in('in', 'of')}\s+to\s+(?P<new>.+)$"),
         "rename_field",
     ),
     (
-        re.compile(r"^rename\s+(?P<field>[^.\s]+)\.(?P<sub>\S+)\s+to\s+(?P<new>.+)$"),
+        _rx(r"^rename\s+(?P<field>[^.\s]+)\.(?P<sub>\S+)\s+to\s+(?P<new>.+)$"),
         "rename_dotted",
     ),
-    (re.compile(r"^rename\s+(?:entity\s+)?(?P<entity>.+?)\s+to\s+(?P<new>.+)$"), "rename_entity"),
+    (_rx(r"^rename\s+(?:entity\s+)?(?P<entity>.+?)\s+to\s+(?P<new>.+)$"), "rename_entity"),
     (
-        re.compile(
+        _rx(
             r"^add\s+(?:a\s+)?field\s+(?P<new>.+?)(?:\s+as\s+(?:an?\s+)?(?P<type>[a-z]+))?"
             r"(?:\s+(?:to|in)\s+(?P<entity>.+?))?$"
         ),
         "add_field",
     ),
     (
-        re.compile(
+        _rx(
             r"^(?:remove|delete|drop)\s+(?:the\s+)?field\s+"
             rf"(?P<field>.+?){_in('from', 'in', 'of')}$"
         ),
         "remove_field",
     ),
     (
-        re.compile(
+        _rx(
             r"^(?:change|make|set)\s+(?:the\s+)?(?:type\s+of\s+)?(?:field\s+)?"
             rf"(?P<field>.+?){_in('in', 'of')}"
             r"\s+(?:to|into|a|an)\s+(?:an?\s+)?(?P<type>[a-z]+)$"
@@ -103,20 +107,21 @@ def interpret(message: str) -> Step:
         return Step("approve")
     if lowered in {"help", "?", "what can i say", "what can i do"}:
         return Step("help")
+    # Matched ignoring case on the text as typed, so names keep their case (matching a
+    # lower-cased copy shifts positions when lowering changes a length, as with "İ").
+    command = text.rstrip(".!")
     for pattern, action in _PATTERNS:
-        match = pattern.match(lowered)
+        match = pattern.match(command)
         if match:
-            # Names keep the case the person typed; matching is done on the lower-case text.
-            original = {k: _original(text, match, k) for k in match.groupdict()}
-            return Step("edit", _EDITS[action](original))
+            groups = {k: _clean(v) for k, v in match.groupdict().items()}
+            if groups.get("field") is not None and groups.get("entity") is not None:
+                groups["target"] = command[match.start("field") : match.end("entity")]
+            return Step("edit", _EDITS[action](groups))
     raise NotUnderstood(f"I did not understand that. {HELP}")
 
 
-def _original(text: str, match: re.Match[str], group: str) -> str | None:
-    if match.group(group) is None:
-        return None
-    start, end = match.span(group)
-    return text[start:end].strip().strip("'\"")
+def _clean(value: str | None) -> str | None:
+    return None if value is None else value.strip().strip("'\"")
 
 
 # --- edits ---------------------------------------------------------------------------------
@@ -137,8 +142,7 @@ def _rename_entity(g: Groups) -> Callable[[ContentSchema, int], Edit]:
 
 def _rename_field(g: Groups) -> Callable[[ContentSchema, int], Edit]:
     def edit(schema: ContentSchema, cursor: int) -> Edit:
-        entity = _find_entity(schema, g.get("entity"), cursor)
-        field = _find_field(entity, g["field"])
+        entity, field = _locate(schema, g, cursor, ("in", "of"))
         label = _text(g["new"])
         fields = tuple(attrs.evolve(f, label=label) if f is field else f for f in entity.fields)
         return Edit(
@@ -174,8 +178,7 @@ def _add_field(g: Groups) -> Callable[[ContentSchema, int], Edit]:
 
 def _remove_field(g: Groups) -> Callable[[ContentSchema, int], Edit]:
     def edit(schema: ContentSchema, cursor: int) -> Edit:
-        entity = _find_entity(schema, g.get("entity"), cursor)
-        field = _find_field(entity, g["field"])
+        entity, field = _locate(schema, g, cursor, ("from", "in", "of"))
         fields = tuple(f for f in entity.fields if f is not field)
         return Edit(
             _replace(schema, entity, attrs.evolve(entity, fields=fields)),
@@ -187,8 +190,7 @@ def _remove_field(g: Groups) -> Callable[[ContentSchema, int], Edit]:
 
 def _change_type(g: Groups) -> Callable[[ContentSchema, int], Edit]:
     def edit(schema: ContentSchema, cursor: int) -> Edit:
-        entity = _find_entity(schema, g.get("entity"), cursor)
-        field = _find_field(entity, g["field"])
+        entity, field = _locate(schema, g, cursor, ("in", "of"))
         field_type = _type(g["type"] or "")
         # Options belong to a type (choices, ranges...): they do not carry over to another.
         changed = attrs.evolve(field, type=field_type, options=FieldOptions())
@@ -227,6 +229,30 @@ def _find_entity(schema: ContentSchema, ref: str | None, cursor: int) -> Entity:
             return entity
     known = ", ".join(e.name for e in schema.entities)
     raise NotUnderstood(f"There is no entity called {ref!r}. The entities are: {known}.")
+
+
+def _locate(
+    schema: ContentSchema, g: Groups, cursor: int, joiners: tuple[str, ...]
+) -> tuple[Entity, Field]:
+    """The entity and field a message names. A label may itself hold a joining word ("date
+    of birth"): when the first reading names nothing, every other split is tried, then the
+    whole as a field of the entity being discussed."""
+    try:
+        entity = _find_entity(schema, g.get("entity"), cursor)
+        return entity, _find_field(entity, g["field"])
+    except NotUnderstood as first:
+        target = g.get("target")
+        if target is None:
+            raise
+        splits = re.finditer(rf"\s+(?:{'|'.join(joiners)})\s+", target, re.IGNORECASE)
+        readings = [(target[: m.start()], target[m.end() :]) for m in splits]
+        for field_ref, entity_ref in [*readings, (target, None)]:
+            try:
+                entity = _find_entity(schema, _clean(entity_ref), cursor)
+                return entity, _find_field(entity, _clean(field_ref))
+            except NotUnderstood:
+                continue
+        raise first from None
 
 
 def _find_field(entity: Entity, ref: str | None) -> Field:

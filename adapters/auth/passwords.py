@@ -18,5 +18,7 @@ class Argon2PasswordHasher:
     def verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._argon.verify(password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
+            # UnicodeError: a stored hash that is not ASCII, or a password with lone surrogates
+            # (JSON can carry them), is a mismatch like any other, not a server error.
             return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import jwt
 
@@ -13,6 +14,16 @@ ISSUER = "kirbygen"
 AUDIENCE = "kirbygen-api"
 PREVIEW_AUDIENCE = "kirbygen-preview"
 ALGORITHM = "HS256"
+
+
+def _check_expiry(claims: dict[str, Any], clock: Clock) -> None:
+    """PyJWT compares "exp" (and "iat", "nbf") with the system time, so its time checks are
+    off and expiry is checked here against the injected clock (tests need not sleep)."""
+    expires = claims.get("exp")
+    if not isinstance(expires, int) or isinstance(expires, bool):
+        raise jwt.InvalidTokenError("exp is not an integer")
+    if expires <= clock.now().timestamp():
+        raise jwt.ExpiredSignatureError("the token has expired")
 
 
 class JwtAccessTokens:
@@ -44,9 +55,14 @@ class JwtAccessTokens:
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat"], "verify_iat": False},
-                leeway=0,
+                options={
+                    "require": ["sub", "exp", "iat"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
+            _check_expiry(claims, self._clock)
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired; refresh it") from None
         except jwt.InvalidTokenError:
@@ -88,9 +104,14 @@ class JwtPreviewTokens:
                 algorithms=[ALGORITHM],
                 audience=PREVIEW_AUDIENCE,
                 issuer=ISSUER,
-                options={"require": ["sub", "prj", "exp", "iat"], "verify_iat": False},
-                leeway=0,
+                options={
+                    "require": ["sub", "prj", "exp", "iat"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
+            _check_expiry(claims, self._clock)
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the preview link has expired; open the preview again") from None
         except jwt.InvalidTokenError:

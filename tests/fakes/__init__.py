@@ -10,25 +10,33 @@ from .deploy import DeployCall, FakeDeployer
 from .git import FakeCommit, FakeGit, read_folder
 from .jobs import FakeJobQueue
 from .llm import FakeLanguageModel, LlmCall
+from .passwords import FakePasswordHasher
 from .progress import RecordingProgressSink
+from .rate_limit import FakeRateLimiter
 from .repository import FakeProjectRepository
 from .sessions import FakeSessionStore
 from .site_output import FakeSiteOutput
 from .storage import FakeStorage
+from .tokens import FakeAccessTokens, FakePreviewTokens, IssuedToken
 
 __all__ = [
     "DeployCall",
+    "FakeAccessTokens",
     "FakeCancelToken",
     "FakeCommit",
     "FakeDeployer",
     "FakeGit",
     "FakeJobQueue",
     "FakeLanguageModel",
+    "FakePasswordHasher",
+    "FakePreviewTokens",
     "FakeProjectRepository",
+    "FakeRateLimiter",
     "FakeSessionStore",
     "FakeSiteOutput",
     "FakeStorage",
     "FixedClock",
+    "IssuedToken",
     "LlmCall",
     "RecordingProgressSink",
     "SequentialIds",

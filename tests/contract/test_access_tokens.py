@@ -1,0 +1,121 @@
+"""Contract of the ``AccessTokens`` port: the fake and the JWT adapter.
+
+Expiry is tested by moving an injected clock past the lifetime, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.auth.tokens import JwtAccessTokens
+from domain.accounts import AccessTokens
+from domain.refusals import Unauthenticated
+from tests.fakes import FakeAccessTokens, FixedClock
+
+SECRET = "test-jwt-secret-that-is-long-enough-for-hs256"
+LIFETIME = 900
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(params=["fake", "jwt"])
+def tokens(request: pytest.FixtureRequest, clock: FixedClock) -> AccessTokens:
+    if request.param == "fake":
+        return FakeAccessTokens(clock, lifetime_seconds=LIFETIME)
+    return JwtAccessTokens(SECRET, lifetime_seconds=LIFETIME, clock=clock)
+
+
+def test_a_token_names_the_user_it_was_issued_to(tokens: AccessTokens) -> None:
+    token, lifetime = tokens.issue("user-1")
+    assert isinstance(token, str) and token
+    assert lifetime == LIFETIME
+    assert tokens.verify(token) == "user-1"
+
+
+def test_tokens_of_different_users_differ(tokens: AccessTokens) -> None:
+    first, _ = tokens.issue("user-1")
+    second, _ = tokens.issue("user-2")
+    assert first != second
+    assert (tokens.verify(first), tokens.verify(second)) == ("user-1", "user-2")
+
+
+def test_a_token_is_valid_until_its_lifetime_has_passed(
+    tokens: AccessTokens, clock: FixedClock
+) -> None:
+    token, lifetime = tokens.issue("user-1")
+    clock.advance(seconds=lifetime - 1)
+    assert tokens.verify(token) == "user-1"
+    clock.advance(seconds=1)
+    with pytest.raises(Unauthenticated, match="expired"):
+        tokens.verify(token)
+
+
+def test_an_expired_token_stays_expired(tokens: AccessTokens, clock: FixedClock) -> None:
+    token, lifetime = tokens.issue("user-1")
+    clock.advance(seconds=lifetime * 100)
+    with pytest.raises(Unauthenticated):
+        tokens.verify(token)
+
+
+def test_a_token_issued_later_outlives_an_earlier_one(
+    tokens: AccessTokens, clock: FixedClock
+) -> None:
+    early, lifetime = tokens.issue("user-1")
+    clock.advance(seconds=lifetime // 2)
+    late, _ = tokens.issue("user-1")
+    clock.advance(seconds=lifetime // 2)
+    with pytest.raises(Unauthenticated):
+        tokens.verify(early)
+    assert tokens.verify(late) == "user-1"
+
+
+def tampered(token: str) -> list[str]:
+    middle = len(token) // 2
+    flipped = "A" if token[middle] != "A" else "B"
+    return [
+        token[:middle] + flipped + token[middle + 1 :],
+        token + "x",
+        token[:-1],
+        token.upper() if token.upper() != token else token.lower(),
+    ]
+
+
+def test_a_tampered_token_is_rejected(tokens: AccessTokens) -> None:
+    token, _ = tokens.issue("user-1")
+    for changed in tampered(token):
+        with pytest.raises(Unauthenticated):
+            tokens.verify(changed)
+
+
+@pytest.mark.parametrize("garbage", ["", "not-a-token", "a.b.c", "Bearer x", "\x00"])
+def test_garbage_is_rejected(tokens: AccessTokens, garbage: str) -> None:
+    with pytest.raises(Unauthenticated):
+        tokens.verify(garbage)
+
+
+# --- JWT only: the signature, the secret and the clock ---------------------------------------
+
+
+def test_jwt_rejects_a_token_signed_with_another_secret(clock: FixedClock) -> None:
+    other = JwtAccessTokens(
+        "another-secret-also-long-enough-for-hs256", lifetime_seconds=60, clock=clock
+    )
+    token, _ = other.issue("user-1")
+    with pytest.raises(Unauthenticated, match="not valid"):
+        JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock).verify(token)
+
+
+def test_jwt_needs_a_secret(clock: FixedClock) -> None:
+    with pytest.raises(ValueError, match="JWT_SECRET"):
+        JwtAccessTokens("", lifetime_seconds=60, clock=clock)
+
+
+def test_jwt_expiry_follows_the_injected_clock_not_the_system_time() -> None:
+    # FixedClock starts in the past: with the system time, this token would be long expired.
+    clock = FixedClock()
+    tokens = JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock)
+    token, _ = tokens.issue("user-1")
+    assert tokens.verify(token) == "user-1"
