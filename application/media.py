@@ -10,7 +10,7 @@ import attrs
 
 from domain.content import ContentItem, StructuredContent
 from domain.documents import SourceFile
-from domain.media_types import sniff
+from domain.media_types import identify
 from domain.schema import MEDIA_TYPES, ContentSchema, FieldType
 from domain.site import MediaAsset
 
@@ -100,7 +100,7 @@ def attach_media(
                 fields[field.id] = resolved
         items.append(attrs.evolve(item, fields=fields, provenance=provenance))
     media = tuple(
-        MediaAsset(name=asset, data=files[source].data, media_type=sniff(files[source].data[:64]))
+        MediaAsset(name=asset, data=files[source].data, media_type=identify(files[source].data))
         for source, asset in sorted(names.items(), key=lambda kv: kv[1])
     )
     return AttachedMedia(StructuredContent(tuple(items)), media, tuple(warnings))

@@ -16,7 +16,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
-from application.upload_types import SNIFF_BYTES, detect_media_type
+from application.upload_types import detect_media_type
 from domain.errors import InvalidInput, NotFound
 from domain.ports import Clock, IdGenerator, ProjectRepository, Storage
 from domain.project import Role, Upload, UploadKind
@@ -47,7 +47,6 @@ class _ReceivedFile:
     name: str
     spool: IO[bytes]
     size: int = 0
-    head: bytes = b""
 
 
 class UploadBatch:
@@ -86,8 +85,6 @@ class UploadBatch:
             )
         if self.total > self._limits.max_request_bytes:
             raise self._request_too_large()
-        if len(current.head) < SNIFF_BYTES:
-            current.head += chunk[: SNIFF_BYTES - len(current.head)]
         current.spool.write(chunk)
 
     def count_field_bytes(self, size: int) -> None:
@@ -148,7 +145,7 @@ class UploadService:
         self._access.require(project_id, user_id, Role.EDITOR)
         if not batch.files:
             raise Unprocessable("the request holds no file part", code="no_files")
-        types = [detect_media_type(f.head, f.spool, f.name) for f in batch.files]
+        types = [detect_media_type(f.spool, f.name) for f in batch.files]
         taken = {u.original_name for u in self._repository.list_uploads(project_id)}
         stored: list[Upload] = []
         try:

@@ -1,9 +1,10 @@
 """Media type detection from a file's bytes, never from its name or a client's claim.
 
-``sniff`` looks at the leading bytes only and names the family (a zip, text); ``identify``
-looks at the whole file and names the exact type (a DOCX rather than any zip, HTML, JSON or
-SVG rather than any text). Both stay cheap on hostile input: a zip's member count is read from
-its end record before anything else, and JSON is parsed only when it is small enough.
+``identify`` is the one detector: uploads, ingest and the site's media all ask it. It looks at
+the whole file and names the exact type (a DOCX rather than any zip; HTML, JSON or SVG rather
+than any text). It stays cheap on hostile input: a signature is read from the first bytes, a
+zip's member count from its end record before anything is listed, and JSON is parsed only when
+it is small enough.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ _MAX_ZIP_COMMENT = 0xFFFF
 # Identifying a zip as a DOCX lists its members; a zip claiming more than this is left a zip.
 _MAX_MEMBERS_TO_LIST = 10_000
 _MAX_JSON_TO_IDENTIFY = 20 * 1024 * 1024
-_TEXT_HEAD = 4096
+# Signatures, text-ness and the start of an SVG or HTML document are judged from this much.
+_HEAD_BYTES = 4096
 _SVG_ROOT = re.compile(
     r"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--.*?-->\s*)*"
     r"<svg[\s>/]",
@@ -62,35 +64,26 @@ _HTML_START = re.compile(
 )
 
 
-def sniff(head: bytes) -> str:
-    """The media type the leading bytes show, or ``application/octet-stream`` when unknown.
-
-    Text is reported as ``text/plain`` when the bytes decode as UTF-8 without NUL bytes;
-    ``identify`` refines it (HTML, JSON, SVG) and tells a DOCX from other zips.
-    """
-    for signature, media_type in _SIGNATURES:
-        if head.startswith(signature):
-            return media_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if _looks_like_text(head):
-        return "text/plain"
-    return OCTET_STREAM
-
-
 def identify(data: bytes) -> str:
-    """The exact media type of a whole file's bytes (see the module docstring)."""
-    family = sniff(data[:_TEXT_HEAD])
+    """The exact media type of a whole file's bytes, ``application/octet-stream`` when unknown.
+
+    Text (UTF-8 without NUL bytes) is HTML, JSON or SVG when it starts like one, else
+    ``text/plain``: telling Markdown from plain text is left to whoever knows the file's name.
+    """
+    head = data[:_HEAD_BYTES]
+    family = _by_signature(head)
     if family == ZIP:
         return DOCX if _is_docx(data) else ZIP
-    if family != "text/plain":
+    if family is not None:
         return family
-    head = data[:_TEXT_HEAD].removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()
-    if _SVG_ROOT.match(head) or (_XML_PROLOGUE.match(head) and _SVG_TAG.search(head)):
+    if not _looks_like_text(head):
+        return OCTET_STREAM
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()
+    if _SVG_ROOT.match(text) or (_XML_PROLOGUE.match(text) and _SVG_TAG.search(text)):
         return SVG
-    if _HTML_START.match(head):
+    if _HTML_START.match(text):
         return "text/html"
-    if head[:1] in ("{", "[") and _is_json(data):
+    if text[:1] in ("{", "[") and _is_json(data):
         return "application/json"
     return "text/plain"
 
@@ -107,6 +100,15 @@ def zip_member_count(data: bytes) -> int | None:
         return None
     (total,) = struct.unpack_from("<H", data, at + 10)
     return int(total)
+
+
+def _by_signature(head: bytes) -> str | None:
+    for signature, media_type in _SIGNATURES:
+        if head.startswith(signature):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def _is_docx(data: bytes) -> bool:

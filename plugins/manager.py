@@ -26,7 +26,7 @@ from plugins.errors import InvalidPlugin, MissingSkill
 
 # Registration order matters only between built-ins filling different slots: the markdown
 # parser comes after the text parser so that it is asked first about a file both accept
-# (a ``.md`` file sniffed as text/plain).
+# (a ``.md`` file identified as text/plain).
 DEFAULT_PLUGINS: list[str] = [
     "plugins.offline.parsers.text",
     "plugins.offline.parsers.markdown",

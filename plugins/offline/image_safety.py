@@ -15,7 +15,7 @@ import struct
 from PIL import Image
 
 from domain.documents import IngestLimits, RejectedInput, RejectionCode
-from domain.media_types import sniff
+from domain.media_types import identify
 
 # Media type -> Pillow format name: the only formats ever decoded.
 PILLOW_FORMATS = {
@@ -90,7 +90,7 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 def check_image(data: bytes, limits: IngestLimits) -> tuple[str, int, int]:
     """(media type, width, height) of an allowed image within the pixel limit; raises
     RejectedInput otherwise. Nothing is decoded."""
-    media_type = sniff(data[:64])
+    media_type = identify(data)
     if media_type not in PILLOW_FORMATS:
         raise RejectedInput(
             RejectionCode.UNSUPPORTED_TYPE,

@@ -10,6 +10,9 @@ the same entity, in the same items, in the same order. The rules:
 * Two or more single-shaped files in the same folder (``projects/alpha.md``,
   ``projects/beta.md``) are the items of a collection named after the folder, unless the
   folder is a generic container (content, docs, notes…).
+* Single-shaped files that use the same keys (``key_shapes``: two or more shared, Jaccard
+  similarity of the key sets 0.6 or more) are the items of one collection wherever they are
+  and whatever they are called (``entity_keys`` says how it is named).
 * Any other file is a *single* page whose entity id is its file name (``about.md`` ->
   ``about``).
 * Each table (Markdown, HTML, DOCX, JSON) lists items of one kind, one per row, named after
@@ -26,32 +29,18 @@ change the result.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 import attrs
 
 from domain.documents import Block, BlockKind, Document, Locator
 from domain.schema import EntityKind
-from plugins.offline.naming import singular, slugify, source_stem
+from plugins.offline.entity_keys import SINGLE_PAGE_NAMES, entity_keys, entity_slug, id_slug
+from plugins.offline.naming import singular
 from plugins.offline.table_items import row_item, tables_of, without_tables
 
-# File names that name one page even when the page is divided into sections.
-SINGLE_PAGE_NAMES = frozenset(
-    {"about", "about-me", "bio", "biography", "contact", "home", "index", "imprint",
-     "impressum", "privacy", "legal", "readme", "cv", "resume", "profile", "intro",
-     "introduction", "colophon", "statement", "artist-statement"}
-)  # fmt: skip
-# Folders that hold material of every kind rather than items of one kind.
-GENERIC_FOLDERS = frozenset(
-    {"content", "contents", "doc", "docs", "document", "documents", "material", "materials",
-     "note", "notes", "file", "files", "input", "inputs", "src", "source", "sources", "text",
-     "texts", "page", "pages", "misc", "other", "export", "exports", "upload", "uploads"}
-)  # fmt: skip
 ITEM_LEVELS = (1, 2)
 _MIN_ITEMS = 2
-FALLBACK_ENTITY_ID = "page"
 
 
 @attrs.frozen
@@ -89,17 +78,16 @@ def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
             continue
         tables = tables_of(doc)
         for table in tables:
-            named = _id_slug(table.heading.text) if table.heading else entity_slug(doc)
+            named = id_slug(table.heading.text) if table.heading else entity_slug(doc)
             table_rows.setdefault(singular(named), []).extend(_row_sections(doc, table.rows))
         rest = without_tables(doc) if tables else doc
         if not tables or any(b.kind is not BlockKind.HEADING for b in rest.blocks):
             texts.append(rest)
     levels = {id(d): item_level(d) for d in texts}
-    folder_keys = _folder_collections(texts, levels)
+    keys = entity_keys(texts, levels)
     grouped: dict[str, list[Document]] = {}
     for doc in texts:
-        key = folder_keys.get(id(doc)) or singular(entity_slug(doc))
-        grouped.setdefault(key, []).append(doc)
+        grouped.setdefault(keys[id(doc)], []).append(doc)
     for key in table_rows:
         grouped.setdefault(key, [])
     groups: list[EntityGroup] = []
@@ -139,11 +127,6 @@ def _row_sections(document: Document, rows: Sequence[Block]) -> list[Section]:
     return sections
 
 
-def entity_slug(document: Document) -> str:
-    """The file name as an entity id: 'My Projects.md' -> 'my-projects', '01-about' -> 'about'."""
-    return _id_slug(source_stem(document.source))
-
-
 def item_level(document: Document) -> int | None:
     """The heading level that starts items in a collection file, or None for a single page."""
     if entity_slug(document) in SINGLE_PAGE_NAMES:
@@ -152,34 +135,6 @@ def item_level(document: Document) -> int | None:
         if len(_headed_spans(document.blocks, level)) >= _MIN_ITEMS:
             return level
     return None
-
-
-def _folder_collections(
-    documents: Sequence[Document], levels: dict[int, int | None]
-) -> dict[int, str]:
-    """Entity keys for single-shaped files that share a folder with others of their kind."""
-    by_folder: dict[str, list[Document]] = {}
-    for doc in documents:
-        folder = _folder_slug(doc.source)
-        if folder and levels[id(doc)] is None and entity_slug(doc) not in SINGLE_PAGE_NAMES:
-            by_folder.setdefault(folder, []).append(doc)
-    return {
-        id(doc): singular(folder)
-        for folder, docs in by_folder.items()
-        if len(docs) >= _MIN_ITEMS
-        for doc in docs
-    }
-
-
-def _folder_slug(source: str) -> str:
-    parent = PurePosixPath(source.replace("\\", "/")).parent.name
-    slug = _id_slug(parent) if parent else ""
-    return "" if slug in GENERIC_FOLDERS or slug == FALLBACK_ENTITY_ID else slug
-
-
-def _id_slug(text: str) -> str:
-    # Entity ids start with a letter; numbering prefixes ("01-") say nothing about the kind.
-    return re.sub(r"^[^a-z]+", "", slugify(text)) or FALLBACK_ENTITY_ID
 
 
 def _unique(candidate: str, used: set[str]) -> str:

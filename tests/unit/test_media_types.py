@@ -1,21 +1,13 @@
-"""Media types are told from the bytes: DOCX from other zips, HTML, JSON and SVG from text."""
+"""Media types are told from the bytes by one detector: signatures first, then DOCX from other
+zips, and HTML, JSON and SVG from text."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
+from PIL import Image
 
 from domain.media_types import DOCX, SVG, identify
-from tests.unit.plugins.sample_files import docx
-
-
-def plain_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("a.txt", "hello")
-    return buffer.getvalue()
+from tests.unit.plugins.sample_files import docx, image_bytes, plain_zip
 
 
 @pytest.mark.parametrize(
@@ -32,6 +24,16 @@ def plain_zip() -> bytes:
         (b"# Title\n\nText", "text/plain"),
         (b"%PDF-1.7\n", "application/pdf"),
         (b"\x00\x01binary", "application/octet-stream"),
+        (image_bytes(Image.new("RGB", (2, 2)), "PNG"), "image/png"),
+        (image_bytes(Image.new("RGB", (2, 2)), "JPEG"), "image/jpeg"),
+        (image_bytes(Image.new("RGB", (2, 2)), "GIF"), "image/gif"),
+        (image_bytes(Image.new("RGB", (2, 2)), "WEBP"), "image/webp"),
+        (b"<!-- drawn by hand -->\n<svg/>", SVG),
+        (b"\xef\xbb\xbf<svg></svg>", SVG),
+        (b"<!-- note --><body><p>x</p></body>", "text/html"),
+        # A multi-byte character cut at the end of the inspected head is still text.
+        (("a" + "é" * 3000).encode(), "text/plain"),
+        (b"\xff\xfe not utf-8", "application/octet-stream"),
     ],
 )
 def test_identify(data: bytes, expected: str) -> None:

@@ -23,7 +23,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+(\S.*)$")
 
 
 class PlainTextParser:
-    """Reads UTF-8 ``.txt`` files (or anything sniffed as text/plain).
+    """Reads UTF-8 ``.txt`` files (or anything identified as text/plain).
 
     Blank lines separate paragraphs; a paragraph's lines are joined with '\\n'. A line that
     is the whole of its paragraph and is underlined with '===' (level 1) or '---' (level 2)

@@ -77,6 +77,14 @@ def zip_bomb_docx(inflated_bytes: int) -> bytes:
     return buffer.getvalue()
 
 
+def plain_zip() -> bytes:
+    """A zip that is not a DOCX."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    return buffer.getvalue()
+
+
 def many_members_zip(members: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
