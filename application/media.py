@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from domain.content import ContentItem, StructuredContent
-from domain.documents import SourceFile
+from domain.documents import BlockKind, Document, SourceFile
 from domain.media_types import identify
 from domain.schema import MEDIA_TYPES, ContentSchema, FieldType
 from domain.site import MediaAsset
@@ -40,11 +40,31 @@ def safe_file_name(path: str, taken: set[str]) -> str:
     return name
 
 
+def image_descriptions(documents: Sequence[Document]) -> dict[str, str]:
+    """The alt text each referenced image was given, by the image's path in the material.
+    The first non-empty description of an image wins."""
+    found: dict[str, str] = {}
+    for document in documents:
+        for block in document.blocks:
+            if block.kind is not BlockKind.IMAGE or not block.target or not block.text.strip():
+                continue
+            path = posixpath.normpath(
+                posixpath.join(posixpath.dirname(document.source), block.target)
+            )
+            found.setdefault(path, block.text.strip())
+    return found
+
+
 def attach_media(
-    schema: ContentSchema, content: StructuredContent, files: Mapping[str, SourceFile]
+    schema: ContentSchema,
+    content: StructuredContent,
+    files: Mapping[str, SourceFile],
+    descriptions: Mapping[str, str] | None = None,
 ) -> AttachedMedia:
     """Rewrite media field values to asset names; a reference to a missing file is dropped
-    from the item and reported, so the site never points at a file that is not there."""
+    from the item and reported, so the site never points at a file that is not there.
+    ``descriptions`` (image path -> alt text) become the assets' alt text."""
+    descriptions = descriptions or {}
     by_basename: dict[str, list[str]] = {}
     for name in files:
         by_basename.setdefault(posixpath.basename(name).lower(), []).append(name)
@@ -100,7 +120,12 @@ def attach_media(
                 fields[field.id] = resolved
         items.append(attrs.evolve(item, fields=fields, provenance=provenance))
     media = tuple(
-        MediaAsset(name=asset, data=files[source].data, media_type=identify(files[source].data))
+        MediaAsset(
+            name=asset,
+            data=files[source].data,
+            media_type=identify(files[source].data),
+            alt=descriptions.get(source, ""),
+        )
         for source, asset in sorted(names.items(), key=lambda kv: kv[1])
     )
     return AttachedMedia(StructuredContent(tuple(items)), media, tuple(warnings))

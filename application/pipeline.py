@@ -17,7 +17,7 @@ from application.checkpoints import CheckpointStore
 from application.fingerprint import fingerprint
 from application.hand_edits import KeepHandEdits
 from application.ingest import ingest, read_source
-from application.media import attach_media
+from application.media import attach_media, image_descriptions
 from application.progress import RunProgress
 from domain.content import StructuredContent
 from domain.design import BrandInputs, DesignSystem, ImageSample
@@ -151,7 +151,12 @@ class GenerationPipeline:
         brand_images, brand_rejected = self._screen_brand_images(request)
         design = self._design(request, ingested, brand_images)
         files = {s.name: s for s in request.sources}
-        attached = attach_media(schema, content, {n: files[n] for n in ingested.images})
+        attached = attach_media(
+            schema,
+            content,
+            {n: files[n] for n in ingested.images},
+            image_descriptions(ingested.documents),
+        )
         warnings = tuple(
             [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
             + list(attached.warnings)

@@ -11,11 +11,16 @@ from domain.schema import ContentSchema
 
 @attrs.frozen
 class MediaAsset:
-    """An image or file the content references by ``name`` (as written in the content)."""
+    """An image or file the content references by ``name`` (as written in the content).
+
+    ``alt`` is the description the material gave the image (Markdown's ``![alt](…)``, HTML's
+    ``alt``); empty when it gave none, and renderers then derive one from the file name.
+    """
 
     name: str
     data: bytes
     media_type: str
+    alt: str = ""
 
 
 @attrs.frozen

@@ -70,7 +70,8 @@ def create_project(client: TestClient, headers: dict[str, str], name: str = "Mar
 def upload_examples(client: TestClient, headers: dict[str, str], project_id: str) -> list[Any]:
     files = [
         ("files", (path.name, path.read_bytes(), "application/octet-stream"))
-        for path in sorted(EXAMPLE.iterdir())
+        for path in sorted(EXAMPLE.rglob("*"))
+        if path.is_file()
     ]
     response = client.post(f"/api/projects/{project_id}/uploads", files=files, headers=headers)
     assert response.status_code == 201, response.text

@@ -169,3 +169,16 @@ def test_check_reports_errors_of_a_broken_site(
     assert result.returncode == 1
     assert template.name in result.stdout
     assert kirbygen("check", generated).returncode == 0
+
+
+def test_images_of_the_material_sit_beside_their_pages_with_their_alt_text(
+    generated: Path,
+) -> None:
+    folder = next((generated / "content").glob("*_projects/*_harbour-lamps"))
+    assert (folder / "harbour-lamps.jpg").read_bytes() == (
+        EXAMPLE / "photos" / "harbour-lamps.jpg"
+    ).read_bytes()
+    meta = decode((folder / "harbour-lamps.jpg.txt").read_text(encoding="utf-8"))
+    assert meta["alt"] == "A porcelain pendant lamp lit from inside"
+    page = decode((folder / "project.txt").read_text(encoding="utf-8"))
+    assert "harbour-lamps.jpg" in page["cover"]

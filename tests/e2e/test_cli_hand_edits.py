@@ -88,4 +88,9 @@ def test_a_page_the_owner_deleted_stays_deleted(tmp_path: Path, kirbygen: Kirbyg
     result = kirbygen(*args, "--json")
     assert result.returncode == 0, result.stderr
     assert not (site / "content/1_projects/3_open-studio-cups").exists()
-    assert json.loads(result.stdout)["report"]["hand_edits"]["kept_deleted"] == [CUPS]
+    kept_deleted = json.loads(result.stdout)["report"]["hand_edits"]["kept_deleted"]
+    # The page's content file and the metadata of its image: nothing of the page comes back.
+    assert kept_deleted == [
+        "content/1_projects/3_open-studio-cups/open-studio-cups.jpg.txt",
+        CUPS,
+    ]

@@ -111,7 +111,7 @@ def _page_files(
         result[f"{folder}/{filename}"] = asset.data
         meta: list[tuple[str, str]] = []
         if template in image_templates:
-            meta.append(("alt", alt_text_from_filename(filename)))
+            meta.append(("alt", asset.alt or alt_text_from_filename(filename)))
         if template:
             meta.append(("template", template))
         meta.append(("uuid", stable_uuid("file", page.uuid, filename)))

@@ -33,7 +33,7 @@ class MediaFiles:
             self._files[asset.name] = MediaFile(
                 path=f"{MEDIA_DIR}/{filename}",
                 filename=filename,
-                alt=alt_text_from_filename(filename),
+                alt=asset.alt or alt_text_from_filename(filename),
                 data=asset.data,
             )
         self._used: set[str] = set()

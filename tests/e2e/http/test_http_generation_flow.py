@@ -32,7 +32,9 @@ def test_register_to_checked_site_over_http(tmp_path: Path) -> None:
         token = headers["Authorization"].removeprefix("Bearer ")
         project_id = create_project(client, headers, "Mara Lindqvist")
         uploads = upload_examples(client, headers, project_id)
-        assert sorted(u["name"] for u in uploads) == sorted(p.name for p in EXAMPLE.iterdir())
+        assert sorted(u["name"] for u in uploads) == sorted(
+            p.name for p in EXAMPLE.rglob("*") if p.is_file()
+        )
 
         base = f"/api/projects/{project_id}"
         started = client.post(f"{base}/conversation", json={}, headers=headers).json()
