@@ -10,7 +10,7 @@ from application import keys
 from application.access import ProjectAccess
 from domain.errors import InvalidInput, NotFound
 from domain.ports import Clock, IdGenerator, Page, ProjectRepository, SessionStore, Storage
-from domain.project import Membership, Project, ProjectStatus, Role, RunStatus
+from domain.project import ACTIVE_RUN_STATUSES, Membership, Project, ProjectStatus, Role
 from domain.refusals import Conflict
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -129,7 +129,7 @@ class ProjectService:
         if self._repository.get_project(project_id) is None:
             return
         runs = self._repository.list_runs(project_id)
-        if any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs):
+        if any(r.status in ACTIVE_RUN_STATUSES for r in runs):
             raise Conflict(
                 "cancel the running generation before deleting the project", code="run_active"
             )

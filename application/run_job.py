@@ -47,6 +47,7 @@ from domain.ports import (
     Storage,
 )
 from domain.project import (
+    ACTIVE_RUN_STATUSES,
     EventStatus,
     Phase,
     ProgressEvent,
@@ -135,6 +136,7 @@ class GenerationJobHandler:
         *,
         repository: ProjectRepository,
         storage: Storage,
+        schemas: SchemaStore,
         sessions: SessionStore,
         queue: JobQueue,
         fanout: ProgressFanout,
@@ -144,6 +146,7 @@ class GenerationJobHandler:
     ) -> None:
         self._repository = repository
         self._storage = storage
+        self._schemas = schemas
         self._sessions = sessions
         self._queue = queue
         self._fanout = fanout
@@ -160,11 +163,7 @@ class GenerationJobHandler:
     def _handle(self, job: Job) -> None:
         run = self._repository.get_run(job.run_id)
         project = self._repository.get_project(job.project_id)
-        if (
-            run is None
-            or project is None
-            or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING)
-        ):
+        if run is None or project is None or run.status not in ACTIVE_RUN_STATUSES:
             return  # deleted, or already finished (a duplicate delivery)
         cancel = RunCancelToken(self._sessions, self._queue, job)
         if cancel.cancelled():
@@ -192,7 +191,7 @@ class GenerationJobHandler:
     def _generate(
         self, project: Project, run: Run, progress: StoredProgress, cancel: RunCancelToken
     ) -> None:
-        approved = SchemaStore(self._storage).approved(project.id)
+        approved = self._schemas.approved(project.id)
         if approved is None:
             raise PhaseFailed(
                 RunFailure(Phase.MAPPING, "schema_not_approved", "the schema is not approved")

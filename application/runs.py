@@ -11,10 +11,16 @@ from application.access import ProjectAccess
 from application.schemas import SchemaStore
 from domain.errors import NotFound
 from domain.ports import Clock, IdGenerator, Job, JobQueue, ProjectRepository, SessionStore
-from domain.project import ProgressEvent, ProjectStatus, Role, Run, RunStatus
+from domain.project import (
+    ACTIVE_RUN_STATUSES,
+    ProgressEvent,
+    ProjectStatus,
+    Role,
+    Run,
+    RunStatus,
+)
 from domain.refusals import Conflict
 
-ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 RETRYABLE = (RunStatus.FAILED, RunStatus.CANCELLED)
 
 
@@ -102,7 +108,7 @@ class RunService:
     def _prepare_cancel(self, project_id: str, user_id: str, run_id: str) -> tuple[Run, str | None]:
         self._access.require(project_id, user_id, Role.EDITOR)
         run = self._run_of(project_id, run_id)
-        if run.status not in ACTIVE:
+        if run.status not in ACTIVE_RUN_STATUSES:
             raise Conflict(f"the run is already {run.status.value}", code="run_finished")
         self._sessions.put(keys.run_cancel_session(run_id), b"1", self._ttl)
         job_id = self._sessions.get(keys.run_job_session(run_id))
@@ -141,7 +147,7 @@ class RunService:
         return run
 
     def _refuse_if_active(self, project_id: str) -> None:
-        if any(r.status in ACTIVE for r in self._repository.list_runs(project_id)):
+        if any(r.status in ACTIVE_RUN_STATUSES for r in self._repository.list_runs(project_id)):
             raise Conflict("a run of this project is already in progress", code="run_active")
 
     def _set_project_status(self, project_id: str, status: ProjectStatus) -> None:

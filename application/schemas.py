@@ -9,7 +9,7 @@ from application.access import ProjectAccess
 from domain.errors import InvalidInput, NotFound
 from domain.issues import Issue, Severity
 from domain.ports import Clock, ProjectRepository, Storage
-from domain.project import Project, ProjectStatus, Role, RunStatus
+from domain.project import ACTIVE_RUN_STATUSES, Project, ProjectStatus, Role
 from domain.refusals import Conflict
 from domain.schema import ContentSchema
 from domain.serialization import from_json, to_json
@@ -122,7 +122,7 @@ class SchemaService:
 
     def _refuse_while_generating(self, project: Project) -> None:
         runs = self._repository.list_runs(project.id)
-        if any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs):
+        if any(r.status in ACTIVE_RUN_STATUSES for r in runs):
             raise Conflict("the schema cannot change while a run is generating", code="run_active")
 
     def _set_status(self, project: Project, status: ProjectStatus) -> None:

@@ -22,7 +22,7 @@ from adapters.local.progress import InProcessProgressHub
 from adapters.local.rate_limit import InMemoryRateLimiter
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
-from adapters.sql.database import create_engine_for
+from adapters.sql.database import create_engine_for, upgrade
 from adapters.sql.repository import SqlProjectRepository
 from adapters.sql.sessions import SqlSessionStore
 from application.access import ProjectAccess
@@ -91,6 +91,8 @@ class Container(containers.DeclarativeContainer):
         local=providers.Singleton(LocalStorage, root=settings.provided.data_dir),
     )
     engine = providers.Resource(_engine, url=settings.provided.effective_database_url)
+    # Brings the database to the latest schema revision (`kirbygen db upgrade`, `serve`).
+    migrate_database = providers.Callable(upgrade, settings.provided.effective_database_url)
     repository = providers.Singleton(SqlProjectRepository, engine)
 
     schema_limits = providers.Singleton(
@@ -224,6 +226,7 @@ class Container(containers.DeclarativeContainer):
         GenerationJobHandler,
         repository=repository,
         storage=storage,
+        schemas=schema_store,
         sessions=sessions,
         queue=job_queue,
         fanout=progress_hub,

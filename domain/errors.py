@@ -21,9 +21,5 @@ class NotFound(KirbyGenError):
     code = "not_found"
 
 
-class SkillFailed(KirbyGenError):
-    code = "skill_failed"
-
-
 class RunCancelled(KirbyGenError):
     code = "cancelled"

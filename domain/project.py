@@ -40,6 +40,10 @@ class RunStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# A run in one of these states holds its project: no second run, schema change or deletion.
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
 class EventStatus(enum.StrEnum):
     STARTED = "started"
     PROGRESS = "progress"

@@ -290,10 +290,8 @@ def _serve(args: argparse.Namespace, container: Container, settings: Settings) -
 
 
 def _db(args: argparse.Namespace, container: Container, settings: Settings) -> int:
-    from adapters.sql.database import upgrade
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
+    container.migrate_database()
     print(f"database at the latest revision ({_safe_url(settings.effective_database_url)})")
     return EXIT_OK
 

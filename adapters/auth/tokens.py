@@ -26,8 +26,10 @@ def _check_expiry(claims: dict[str, Any], clock: Clock) -> None:
         raise jwt.ExpiredSignatureError("the token has expired")
 
 
-class JwtAccessTokens:
-    """``AccessTokens`` signed with ``JWT_SECRET``; expiry comes from the injected clock."""
+class _JwtSigner:
+    """HS256 tokens for one audience, signed with ``JWT_SECRET``; expiry from the injected clock."""
+
+    audience = ""
 
     def __init__(self, secret: str, *, lifetime_seconds: int, clock: Clock) -> None:
         if not secret:
@@ -36,33 +38,47 @@ class JwtAccessTokens:
         self._lifetime = lifetime_seconds
         self._clock = clock
 
-    def issue(self, user_id: str) -> tuple[str, int]:
+    def _sign(self, claims: dict[str, Any]) -> tuple[str, int]:
         now = self._clock.now()
         claims = {
-            "sub": user_id,
+            **claims,
             "iat": now,
             "exp": now + timedelta(seconds=self._lifetime),
             "iss": ISSUER,
-            "aud": AUDIENCE,
+            "aud": self.audience,
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._lifetime
 
+    def _claims(self, token: str, required: list[str]) -> dict[str, Any]:
+        """The verified claims; raises PyJWT's errors (ExpiredSignatureError when expired)."""
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            self._secret,
+            algorithms=[ALGORITHM],
+            audience=self.audience,
+            issuer=ISSUER,
+            options={
+                "require": required,
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+        _check_expiry(claims, self._clock)
+        return claims
+
+
+class JwtAccessTokens(_JwtSigner):
+    """``AccessTokens`` signed with ``JWT_SECRET``; expiry comes from the injected clock."""
+
+    audience = AUDIENCE
+
+    def issue(self, user_id: str) -> tuple[str, int]:
+        return self._sign({"sub": user_id})
+
     def verify(self, token: str) -> str:
         try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[ALGORITHM],
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                options={
-                    "require": ["sub", "exp", "iat"],
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_nbf": False,
-                },
-            )
-            _check_expiry(claims, self._clock)
+            claims = self._claims(token, ["sub", "exp", "iat"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired; refresh it") from None
         except jwt.InvalidTokenError:
@@ -73,45 +89,18 @@ class JwtAccessTokens:
         return subject
 
 
-class JwtPreviewTokens:
+class JwtPreviewTokens(_JwtSigner):
     """``PreviewTokens`` as HS256 JSON Web Tokens with their own audience, so an access token
     never opens a preview and a preview token never calls the API."""
 
-    def __init__(self, secret: str, *, lifetime_seconds: int, clock: Clock) -> None:
-        if not secret:
-            raise ValueError("JWT_SECRET is empty")
-        self._secret = secret
-        self._lifetime = lifetime_seconds
-        self._clock = clock
+    audience = PREVIEW_AUDIENCE
 
     def issue(self, project_id: str, user_id: str) -> tuple[str, int]:
-        now = self._clock.now()
-        claims = {
-            "sub": user_id,
-            "prj": project_id,
-            "iat": now,
-            "exp": now + timedelta(seconds=self._lifetime),
-            "iss": ISSUER,
-            "aud": PREVIEW_AUDIENCE,
-        }
-        return jwt.encode(claims, self._secret, algorithm=ALGORITHM), self._lifetime
+        return self._sign({"sub": user_id, "prj": project_id})
 
     def verify(self, token: str, project_id: str) -> str:
         try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[ALGORITHM],
-                audience=PREVIEW_AUDIENCE,
-                issuer=ISSUER,
-                options={
-                    "require": ["sub", "prj", "exp", "iat"],
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_nbf": False,
-                },
-            )
-            _check_expiry(claims, self._clock)
+            claims = self._claims(token, ["sub", "prj", "exp", "iat"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the preview link has expired; open the preview again") from None
         except jwt.InvalidTokenError:

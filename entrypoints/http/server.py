@@ -6,7 +6,6 @@ import logging
 
 import uvicorn
 
-from adapters.sql.database import upgrade
 from config.container import Container
 from config.settings import Settings
 from entrypoints.http.app import create_app
@@ -19,7 +18,7 @@ def serve(container: Container, settings: Settings, *, host: str, port: int) -> 
     configure_logging(settings.log_level, settings.log_format)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Embedded defaults need no separate migration step; on Render it also runs before start.
-    upgrade(settings.effective_database_url)
+    container.migrate_database()
     app = create_app(container)
     logger.info("Kirby-Gen API on http://%s:%s (data in %s)", host, port, settings.data_dir)
     config = uvicorn.Config(

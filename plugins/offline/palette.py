@@ -24,7 +24,6 @@ SOURCE_BRAND = "brand input"
 SOURCE_DEFAULT = "default"
 BRAND_ROLES = ("primary", "secondary", "accent")
 SCALE_ROLES = (*BRAND_ROLES, "neutral")
-SCALE_STEPS = (50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950)
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 
 # Where each step sits between the base colour (500, at 0) and the lightest (1) or the

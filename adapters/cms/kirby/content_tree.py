@@ -47,10 +47,6 @@ class PageOnDisk:
             return "default"
         return Path(self.content.path).name[: -len(CONTENT_EXTENSION)]
 
-    @property
-    def is_top_level(self) -> bool:
-        return "/" not in self.page_id
-
     def file(self, filename: str) -> FileOnDisk | None:
         return next((f for f in self.files if f.filename == filename), None)
 

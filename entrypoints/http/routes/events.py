@@ -21,9 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from application.runs import ACTIVE
 from domain.errors import KirbyGenError, NotFound
-from domain.project import Run
+from domain.project import ACTIVE_RUN_STATUSES, Run
 from domain.refusals import Unauthenticated
 from entrypoints.http.context import services
 from entrypoints.http.views import event_view, run_view
@@ -94,7 +93,7 @@ async def _stream(websocket: WebSocket, run: Run, after: int) -> None:
             await _send_event(websocket, event)
             last = event.seq
         current = await run_in_threadpool(svc.repository.get_run, run.id)
-        if current is not None and current.status in ACTIVE:
+        if current is not None and current.status in ACTIVE_RUN_STATUSES:
             async for event in subscription:
                 if event.seq > last:
                     await _send_event(websocket, event)
