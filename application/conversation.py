@@ -13,6 +13,7 @@ import attrs
 from application import keys
 from application.access import ProjectAccess
 from application.ingest import ingest
+from application.project_status import set_project_status
 from application.questionnaire import HELP, NotUnderstood, interpret, question
 from application.schemas import SchemaInvalid, SchemaService, SchemaStore
 from domain.documents import IngestLimits, SourceFile
@@ -80,7 +81,7 @@ class ConversationService:
         schema, intro = self._infer(project)
         self._schemas.check(schema)
         self._store.save_draft(project_id, schema)
-        self._set_status(project, ProjectStatus.MAPPING)
+        set_project_status(self._repository, self._clock, project.id, ProjectStatus.MAPPING)
         first = question(schema, 0)
         state = ConversationState(Conversation(project_id, (Turn(ASSISTANT, f"{intro} {first}"),)))
         self._save(state)
@@ -200,9 +201,3 @@ class ConversationService:
     def _save(self, state: ConversationState) -> None:
         key = keys.conversation_session(state.conversation.project_id)
         self._sessions.put(key, to_json(state, indent=None).encode(), self._ttl)
-
-    def _set_status(self, project: Project, status: ProjectStatus) -> None:
-        if project.status is not status:
-            self._repository.update_project(
-                attrs.evolve(project, status=status, updated=self._clock.now())
-            )

@@ -29,6 +29,7 @@ from application.pipeline import (
     PipelineResult,
 )
 from application.progress import RunProgress
+from application.project_status import set_project_status
 from application.schemas import SchemaStore
 from domain.design import BrandInputs
 from domain.documents import IngestLimits, SourceFile
@@ -266,11 +267,7 @@ class GenerationJobHandler:
             run, status=status, finished=self._clock.now(), completed_phases=done, failure=failure
         )
         self._repository.update_run(finished)
-        project = self._repository.get_project(run.project_id)
-        if project is not None:
-            self._repository.update_project(
-                attrs.evolve(project, status=project_status, updated=self._clock.now())
-            )
+        set_project_status(self._repository, self._clock, run.project_id, project_status)
 
 
 class _Zipped:

@@ -8,6 +8,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.project_status import set_project_status
 from application.schemas import SchemaStore
 from domain.errors import NotFound
 from domain.ports import Clock, IdGenerator, Job, JobQueue, ProjectRepository, SessionStore
@@ -116,7 +117,7 @@ class RunService:
             # Nothing has started: the queue drops the job, and the run ends here.
             run = attrs.evolve(run, status=RunStatus.CANCELLED, finished=self._clock.now())
             self._repository.update_run(run)
-            self._set_project_status(project_id, ProjectStatus.CANCELLED)
+            set_project_status(self._repository, self._clock, project_id, ProjectStatus.CANCELLED)
         return run, None if job_id is None else job_id.decode()
 
     def _prepare_retry(self, project_id: str, user_id: str, run_id: str) -> tuple[Run, Job]:
@@ -131,7 +132,7 @@ class RunService:
         self._sessions.delete(keys.run_cancel_session(run_id))
         run = attrs.evolve(run, status=RunStatus.QUEUED, finished=None, failure=None)
         self._repository.update_run(run)
-        self._set_project_status(project_id, ProjectStatus.GENERATING)
+        set_project_status(self._repository, self._clock, project_id, ProjectStatus.GENERATING)
         return run, self._job_for(run)
 
     def _job_for(self, run: Run) -> Job:
@@ -149,10 +150,3 @@ class RunService:
     def _refuse_if_active(self, project_id: str) -> None:
         if any(r.status in ACTIVE_RUN_STATUSES for r in self._repository.list_runs(project_id)):
             raise Conflict("a run of this project is already in progress", code="run_active")
-
-    def _set_project_status(self, project_id: str, status: ProjectStatus) -> None:
-        project = self._repository.get_project(project_id)
-        if project is not None and project.status is not status:
-            self._repository.update_project(
-                attrs.evolve(project, status=status, updated=self._clock.now())
-            )

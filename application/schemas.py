@@ -6,6 +6,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.project_status import set_project_status
 from domain.errors import InvalidInput, NotFound
 from domain.issues import Issue, Severity
 from domain.ports import Clock, ProjectRepository, Storage
@@ -84,7 +85,7 @@ class SchemaService:
         self._refuse_while_generating(project)
         self.check(schema)
         self._store.save_draft(project_id, schema)
-        self._set_status(project, ProjectStatus.MAPPING)
+        set_project_status(self._repository, self._clock, project.id, ProjectStatus.MAPPING)
         return SchemaView(schema=schema, approved=False)
 
     def validate(self, project_id: str, user_id: str, schema: ContentSchema | None) -> list[Issue]:
@@ -99,7 +100,7 @@ class SchemaService:
         schema = self._view(project_id).schema
         self.check(schema)
         self._store.save_approved(project_id, schema)
-        self._set_status(project, ProjectStatus.READY)
+        set_project_status(self._repository, self._clock, project.id, ProjectStatus.READY)
         return SchemaView(schema=schema, approved=True)
 
     def check(self, schema: ContentSchema) -> None:
@@ -124,10 +125,3 @@ class SchemaService:
         runs = self._repository.list_runs(project.id)
         if any(r.status in ACTIVE_RUN_STATUSES for r in runs):
             raise Conflict("the schema cannot change while a run is generating", code="run_active")
-
-    def _set_status(self, project: Project, status: ProjectStatus) -> None:
-        current = self._repository.get_project(project.id) or project
-        if current.status is not status:
-            self._repository.update_project(
-                attrs.evolve(current, status=status, updated=self._clock.now())
-            )

@@ -47,8 +47,8 @@ def check_content(root: Path, blueprints: Mapping[str, Blueprint]) -> list[Issue
                 _error(
                     f"content.{required}_missing",
                     f"{CONTENT_DIR}/{required}",
-                    f"Add the folder content/{required}/ with a {required}.txt; Kirby needs "
-                    f"a '{required}' page.",
+                    f"Add the folder content/{required}/ with {required}.txt in it; Kirby "
+                    f"needs its '{required}' page.",
                 )
             )
     index = _ReferenceIndex(pages)
