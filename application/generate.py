@@ -9,17 +9,16 @@ import attrs
 
 from application.checkpoints import CheckpointStore
 from application.hand_edits import KeepHandEdits
-from application.pipeline import GenerationPipeline, PipelineInput, PipelineResult
+from application.pipeline import PipelineInput, PipelineResult
 from application.progress import RunProgress
 from application.report import PALETTE_ROLES, EntitySummary, GenerationReport, count_pages
 from application.static_export import ExportStaticSite
+from application.tools import GenerationTools
 from domain.design import DesignSystem
-from domain.documents import IngestLimits
-from domain.ports import Clock, CmsAdapter, ProgressSink, SiteOutput, SkillRegistry, Storage
+from domain.ports import Clock, ProgressSink, Storage
 from domain.project import Phase
 from domain.serialization import to_json
 from domain.site import SiteFile, WriteSummary
-from domain.validation import SchemaLimits
 
 # Intermediate artefacts live beside the site, in a folder Kirby never serves.
 ARTEFACT_DIR = ".kirbygen"
@@ -92,28 +91,13 @@ def artefact_files(result: PipelineResult, report: GenerationReport) -> list[Sit
 
 
 class GenerateSite:
-    def __init__(
-        self,
-        *,
-        skills: SkillRegistry,
-        cms: CmsAdapter,
-        output: SiteOutput,
-        clock: Clock,
-        schema_limits: SchemaLimits,
-        version: str,
-        hand_edits: KeepHandEdits | None = None,
-        static: ExportStaticSite | None = None,
-        ingest_limits: IngestLimits | None = None,
-    ) -> None:
-        self._skills = skills
-        self._cms = cms
-        self._output = output
+    """Generate into a folder the owner may have edited since: their edits are kept."""
+
+    def __init__(self, *, tools: GenerationTools, clock: Clock, hand_edits: KeepHandEdits) -> None:
+        self._tools = tools
         self._clock = clock
-        self._limits = schema_limits
-        self._version = version
         self._hand_edits = hand_edits
-        self._static = static
-        self._ingest_limits = ingest_limits
+        self._static = ExportStaticSite(exporter=tools.static, output=tools.output)
 
     def __call__(
         self,
@@ -125,29 +109,21 @@ class GenerateSite:
         run_id: str = "local",
         static_out: Path | None = None,
     ) -> GenerationOutcome:
-        pipeline = GenerationPipeline(
-            skills=self._skills,
-            cms=self._cms,
-            output=self._output,
+        pipeline = self._tools.pipeline(
             checkpoints=CheckpointStore(checkpoints, "checkpoints"),
             progress=RunProgress(run_id, progress, self._clock),
-            schema_limits=self._limits,
-            version=self._version,
             hand_edits=self._hand_edits,
-            ingest_limits=self._ingest_limits,
         )
         reports: list[GenerationReport] = []
 
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
-            report = build_report(result, files, self._cms.name)
+            report = build_report(result, files, self._tools.cms.name)
             reports.append(report)
             return artefact_files(result, report)
 
         result = pipeline.run(request, out_dir, artefacts)
         static: WriteSummary | None = None
         if static_out is not None:
-            if self._static is None:
-                raise ValueError("a static export was asked for, but no exporter is configured")
             static = self._static(result.site_spec(request.name), static_out)
         return GenerationOutcome(
             report=reports[0], written=result.written, reused=result.reused, static=static

@@ -23,7 +23,6 @@ from application.checkpoints import CheckpointStore
 from application.generate import artefact_files, build_report
 from application.pipeline import (
     GENERATION_PHASES,
-    GenerationPipeline,
     PhaseFailed,
     PipelineInput,
     PipelineResult,
@@ -31,20 +30,17 @@ from application.pipeline import (
 from application.progress import RunProgress
 from application.project_status import set_project_status
 from application.schemas import SchemaStore
+from application.tools import GenerationTools
 from domain.design import BrandInputs
-from domain.documents import IngestLimits, SourceFile
+from domain.documents import SourceFile
 from domain.errors import KirbyGenError, RunCancelled
 from domain.ports import (
     Clock,
-    CmsAdapter,
     Job,
     JobQueue,
     ProgressSink,
     ProjectRepository,
     SessionStore,
-    SiteOutput,
-    SkillRegistry,
-    StaticExporter,
     Storage,
 )
 from domain.project import (
@@ -62,7 +58,6 @@ from domain.project import (
 )
 from domain.serialization import to_json
 from domain.site import SiteFile
-from domain.validation import SchemaLimits
 
 logger = logging.getLogger(__name__)
 ZIP_SPOOL_BYTES = 8 * 1024 * 1024
@@ -101,17 +96,6 @@ class RunCancelToken:
         if self._queue.is_cancelled(self._job.id):
             return True
         return self._sessions.get(keys.run_cancel_session(self._job.run_id)) is not None
-
-
-@attrs.frozen
-class GenerationTools:
-    skills: SkillRegistry
-    cms: CmsAdapter
-    output: SiteOutput
-    static: StaticExporter
-    limits: SchemaLimits
-    ingest_limits: IngestLimits
-    version: str
 
 
 def unique_names(uploads: Sequence[Upload]) -> list[str]:
@@ -220,16 +204,10 @@ class GenerationJobHandler:
             approved_schema=approved,
         )
         tools = self._tools
-        pipeline = GenerationPipeline(
-            skills=tools.skills,
-            cms=tools.cms,
-            output=tools.output,
+        pipeline = tools.pipeline(
             checkpoints=CheckpointStore(self._storage, keys.checkpoints_prefix(project.id)),
             progress=RunProgress(run.id, progress, self._clock),
             cancel=cancel,
-            schema_limits=tools.limits,
-            ingest_limits=tools.ingest_limits,
-            version=tools.version,
         )
 
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:

@@ -32,10 +32,10 @@ from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
 from application.outputs import OutputService
 from application.projects import ProjectService
-from application.run_job import GenerationJobHandler, GenerationTools
+from application.run_job import GenerationJobHandler
 from application.runs import RunService
 from application.schemas import SchemaService, SchemaStore
-from application.static_export import ExportStaticSite
+from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
 from config.secrets import resolve_secrets
 from config.settings import Settings
@@ -82,9 +82,6 @@ class Container(containers.DeclarativeContainer):
     # Regenerating into a folder keeps the owner's edits of its content (read back from it).
     hand_edits = providers.Singleton(KeepHandEdits, merger=content_merger, reader=site_output)
     static_exporter = providers.Singleton(StaticHtmlExporter)
-    export_static = providers.Singleton(
-        ExportStaticSite, exporter=static_exporter, output=site_output
-    )
 
     storage = providers.Selector(
         settings.provided.storage_type,
@@ -108,17 +105,18 @@ class Container(containers.DeclarativeContainer):
     material_reader = providers.Callable(read_material, limits=material_limits)
     # Checkpoints of a CLI run live beside the site they produced.
     checkpoint_storage = providers.Factory(LocalStorage)
-    generate_site = providers.Factory(
-        GenerateSite,
+    generation_tools = providers.Singleton(
+        GenerationTools,
         skills=skills,
         cms=cms,
         output=site_output,
-        clock=clock,
-        schema_limits=schema_limits,
-        version=version,
-        hand_edits=hand_edits,
-        static=export_static,
+        static=static_exporter,
+        limits=schema_limits,
         ingest_limits=settings.provided.ingest,
+        version=version,
+    )
+    generate_site = providers.Factory(
+        GenerateSite, tools=generation_tools, clock=clock, hand_edits=hand_edits
     )
 
     # --- the API and its in-process worker ---------------------------------------------------
@@ -211,16 +209,6 @@ class Container(containers.DeclarativeContainer):
     )
     outputs = providers.Singleton(
         OutputService, storage=storage, access=project_access, preview_tokens=preview_tokens
-    )
-    generation_tools = providers.Singleton(
-        GenerationTools,
-        skills=skills,
-        cms=cms,
-        output=site_output,
-        static=static_exporter,
-        limits=schema_limits,
-        ingest_limits=settings.provided.ingest,
-        version=version,
     )
     job_handler = providers.Singleton(
         GenerationJobHandler,
