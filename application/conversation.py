@@ -12,7 +12,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
-from application.ingest import ingest
+from application.ingest import ingest, nothing_readable
 from application.project_status import set_project_status
 from application.questionnaire import HELP, NotUnderstood, interpret, question
 from application.schemas import SchemaInvalid, SchemaService, SchemaStore
@@ -147,12 +147,8 @@ class ConversationService:
             if u.kind is UploadKind.CONTENT
         ]
         result = ingest(sources, self._skills.parsers(), limits=self._ingest_limits)
-        if not result.documents:
-            reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
-            raise Unprocessable(
-                "none of the uploads could be read" + (f" ({reasons})" if reasons else ""),
-                code="no_documents",
-            )
+        if not result.text_documents:
+            raise Unprocessable(nothing_readable(result, "uploads"), code="no_documents")
         try:
             schema = self._skills.mapper().map(result.documents, None, project.name)
         except KirbyGenError:

@@ -115,3 +115,9 @@ def unsafe_name_reason(name: str) -> str | None:
     if ".." in normalised.split("/"):
         return f"the file name {name!r} climbs out of its folder ('..'); names are never paths"
     return None
+
+
+def nothing_readable(result: IngestResult, what: str) -> str:
+    """Why a batch without a single text document cannot go on, with the first reasons."""
+    reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
+    return f"none of the {what} could be read" + (f" ({reasons})" if reasons else "")

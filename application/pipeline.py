@@ -7,7 +7,7 @@ cancel token is checked at every phase boundary, and a failure names its phase a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -16,7 +16,7 @@ import attrs
 from application.checkpoints import CheckpointStore
 from application.fingerprint import fingerprint
 from application.hand_edits import KeepHandEdits
-from application.ingest import ingest, read_source
+from application.ingest import ingest, nothing_readable, read_source
 from application.media import attach_media, image_descriptions
 from application.progress import RunProgress
 from domain.content import StructuredContent
@@ -149,14 +149,10 @@ class GenerationPipeline:
         schema = self._map(request, ingested)
         content = self._structure(ingested, schema)
         brand_images, brand_rejected = self._screen_brand_images(request)
-        design = self._design(request, ingested, brand_images)
         files = {s.name: s for s in request.sources}
-        attached = attach_media(
-            schema,
-            content,
-            {n: files[n] for n in ingested.images},
-            image_descriptions(ingested.documents),
-        )
+        images = {n: files[n] for n in ingested.images}
+        design = self._design(request, images, brand_images)
+        attached = attach_media(schema, content, images, image_descriptions(ingested.documents))
         warnings = tuple(
             [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
             + list(attached.warnings)
@@ -191,11 +187,7 @@ class GenerationPipeline:
         def work() -> IngestResult:
             result = ingest(request.sources, parsers, request.rejected, self._ingest_limits)
             if not result.text_documents:
-                reasons = "; ".join(f"{r.name}: {r.reason}" for r in result.rejected[:5])
-                raise KirbyGenError(
-                    "none of the material could be read" + (f" ({reasons})" if reasons else ""),
-                    code="no_documents",
-                )
+                raise KirbyGenError(nothing_readable(result, "material"), code="no_documents")
             return result
 
         return self._phase(Phase.INGEST, key, IngestResult, work)
@@ -262,11 +254,13 @@ class GenerationPipeline:
         return accepted, refused
 
     def _design(
-        self, request: PipelineInput, ingested: IngestResult, brand_images: Sequence[ImageSample]
+        self,
+        request: PipelineInput,
+        images: Mapping[str, SourceFile],
+        brand_images: Sequence[ImageSample],
     ) -> DesignSystem:
         designer = self._skills.designer()
-        files = {s.name: s for s in request.sources}
-        photos = [ImageSample(name=n, role="photo", data=files[n].data) for n in ingested.images]
+        photos = [ImageSample(name=n, role="photo", data=f.data) for n, f in images.items()]
         samples = [*brand_images, *photos]
         key = fingerprint(
             self._version,
