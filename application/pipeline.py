@@ -29,7 +29,7 @@ from domain.documents import (
     RejectionCode,
     SourceFile,
 )
-from domain.errors import KirbyGenError, RunCancelled
+from domain.errors import KirbyGenError, RunCancelled, RunDeferred
 from domain.hand_edits import HandEditReport
 from domain.issues import Severity
 from domain.ports import CancelToken, CmsAdapter, SiteOutput, Skill, SkillRegistry
@@ -310,6 +310,8 @@ class GenerationPipeline:
         self._progress.emit(phase, EventStatus.STARTED, 0, f"{phase.value} started")
         try:
             output = work()
+        except (RunDeferred, RunCancelled):
+            raise  # not a failure of the phase: the queue defers or the run stops here
         except KirbyGenError as exc:
             self._fail(phase, exc.code, exc.message)
         except Exception as exc:  # an unexpected error still ends as an honest failure record

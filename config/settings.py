@@ -58,6 +58,38 @@ class HttpSettings:
     max_page_size: int = 100
 
 
+# Seconds each generation phase may take before its run fails with ``phase_timeout``; sized
+# for phases that wait on model calls. Environment: KIRBYGEN_PHASE_TIMEOUT_<PHASE>_SECONDS.
+DEFAULT_PHASE_TIMEOUTS: dict[str, int] = {
+    "ingest": 600,
+    "mapping": 900,
+    "structuring": 1800,
+    "design": 600,
+    "site": 600,
+}
+
+
+@attrs.frozen
+class WorkerSettings:
+    """How queued runs are worked on: by `kirbygen worker` processes when ``QUEUE_URL``
+    names a SAQ broker, else inside `kirbygen serve`."""
+
+    queue_name: str = "kirbygen"
+    concurrency: int = 2
+    heartbeat_seconds: int = 30
+    sweep_seconds: int = 30
+    attempts: int = 5
+    retry_delay_seconds: int = 5
+    retry_max_delay_seconds: int = 300
+    max_resumes: int = 3
+    phase_timeouts: tuple[tuple[str, int], ...] = tuple(DEFAULT_PHASE_TIMEOUTS.items())
+
+    @property
+    def job_timeout_seconds(self) -> int:
+        """The whole job's limit in the queue: every phase's budget plus a margin."""
+        return sum(seconds for _, seconds in self.phase_timeouts) + 300
+
+
 @attrs.frozen
 class Settings:
     app_env: AppEnv = AppEnv.LOCAL
@@ -71,6 +103,7 @@ class Settings:
     limits: Limits = Limits()
     http: HttpSettings = HttpSettings()
     ingest: IngestLimits = IngestLimits()
+    worker: WorkerSettings = WorkerSettings()
 
     @property
     def effective_database_url(self) -> str:
@@ -135,6 +168,40 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         limits=limits,
         http=_http_settings(env),
         ingest=_ingest_limits(env, limits.max_file_bytes),
+        worker=_worker_settings(env),
+    )
+
+
+# Environment variable -> WorkerSettings field, for the whole-number settings.
+_WORKER_INTS = {
+    "KIRBYGEN_WORKER_CONCURRENCY": "concurrency",
+    "KIRBYGEN_JOB_HEARTBEAT_SECONDS": "heartbeat_seconds",
+    "KIRBYGEN_QUEUE_SWEEP_SECONDS": "sweep_seconds",
+    "KIRBYGEN_JOB_ATTEMPTS": "attempts",
+    "KIRBYGEN_JOB_RETRY_DELAY_SECONDS": "retry_delay_seconds",
+    "KIRBYGEN_JOB_RETRY_MAX_DELAY_SECONDS": "retry_max_delay_seconds",
+    "KIRBYGEN_RUN_MAX_RESUMES": "max_resumes",
+}
+
+
+def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
+    numbers = {
+        field: _int(env, name, _default(WorkerSettings, field))
+        for name, field in _WORKER_INTS.items()
+    }
+    timeouts = tuple(
+        (phase, _int(env, f"KIRBYGEN_PHASE_TIMEOUT_{phase.upper()}_SECONDS", seconds))
+        for phase, seconds in DEFAULT_PHASE_TIMEOUTS.items()
+    )
+    name = (env.get("KIRBYGEN_QUEUE_NAME") or "kirbygen").strip()
+    if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InvalidInput(
+            f"KIRBYGEN_QUEUE_NAME may hold letters, digits, '-', '_', '.'; got {name!r}"
+        )
+    return WorkerSettings(
+        queue_name=name,
+        phase_timeouts=timeouts,
+        **numbers,
     )
 
 

@@ -23,3 +23,19 @@ class NotFound(KirbyGenError):
 
 class RunCancelled(KirbyGenError):
     code = "cancelled"
+
+
+class RunDeferred(KirbyGenError):
+    """The run cannot go on now but can later (e.g. a model API answered "retry after 120 s").
+
+    Raised from inside a run; the job queue puts the job back to start again after
+    ``delay_seconds`` instead of holding a worker while it waits. Finished phases are kept.
+    """
+
+    code = "deferred"
+
+    def __init__(self, message: str, *, delay_seconds: float) -> None:
+        super().__init__(message)
+        if delay_seconds < 0:
+            raise ValueError("delay_seconds must not be negative")
+        self.delay_seconds = delay_seconds

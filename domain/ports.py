@@ -118,13 +118,21 @@ JobHandler = Callable[[Job], Awaitable[None]]
 
 
 class JobQueue(Protocol):
-    """Runs jobs with at-least-once semantics; ``cancel`` is cooperative (see CancelToken)."""
+    """Runs jobs with at-least-once semantics; ``cancel`` is cooperative (see CancelToken).
+
+    A handler that raises ``domain.errors.RunDeferred`` gives its worker back: the queue runs
+    the same job again once ``delay_seconds`` have passed (it stays pending, and cancellable,
+    meanwhile).
+    """
 
     async def start(self, handler: JobHandler) -> None: ...
     async def stop(self) -> None: ...
     async def enqueue(self, job: Job) -> str: ...
     async def cancel(self, job_id: str) -> bool: ...
     def is_cancelled(self, job_id: str) -> bool: ...
+    async def is_pending(self, job_id: str) -> bool:
+        """True while the job is queued, deferred or running anywhere."""
+        ...
 
 
 class ProgressSink(Protocol):

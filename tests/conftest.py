@@ -18,6 +18,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 3
 
 # name -> None when reachable, else why not; each service is probed once per test session.
@@ -96,3 +97,35 @@ def fresh_postgres_url(postgres_admin_url: str) -> Iterator[str]:
     """A database of its own for one test (e.g. one that migrates down and up)."""
     with postgres_database(postgres_admin_url) as url:
         yield url
+
+
+def _redis_ping(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=POSTGRES_CONNECT_TIMEOUT_SECONDS)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of a Redis server (``KIRBYGEN_TEST_REDIS_URL``, default 127.0.0.1:6379/0) shared
+    with others: tests keep to keys of their own prefix and delete them afterwards."""
+    url = os.environ.get("KIRBYGEN_TEST_REDIS_URL", DEFAULT_REDIS_URL)
+    require_service("Redis", lambda: _redis_ping(url))
+    return url
+
+
+def delete_redis_keys(url: str, pattern: str) -> None:
+    """Delete the keys matching ``pattern`` (a test's own prefix) on the server at ``url``."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=pattern, count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -1,6 +1,7 @@
 """An in-process job queue on asyncio: the local stand-in for SAQ with the same semantics.
 
-Jobs live in memory only; a job still queued when the process stops is lost.
+Jobs live in memory only; a job still queued when the process stops is lost (the start-up
+recovery in ``application.recovery`` finds its run again).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from domain.errors import RunDeferred
 from domain.ports import Job, JobHandler
 
 logger = logging.getLogger(__name__)
@@ -24,9 +26,11 @@ class InProcessJobQueue:
         self._worker_count = workers
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
-        self._pending: set[str] = set()  # queued or running
+        self._pending: set[str] = set()  # queued, deferred or running
         self._running: set[str] = set()
         self._cancelled: set[str] = set()
+        self._deferred: dict[str, asyncio.TimerHandle] = {}
+        self._interrupted: set[str] = set()  # running when the queue stopped
         self._stopped = False
 
     async def start(self, handler: JobHandler) -> None:
@@ -40,8 +44,13 @@ class InProcessJobQueue:
         ]
 
     async def stop(self) -> None:
-        """Stop the workers; a running job is interrupted at its next ``await``."""
+        """Stop the workers; a running job is interrupted at its next ``await`` (and sees
+        itself cancelled at its next safe point, so a job in a thread stops there too)."""
         self._stopped = True
+        self._interrupted |= self._running
+        for timer in self._deferred.values():
+            timer.cancel()
+        self._deferred.clear()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -61,10 +70,19 @@ class InProcessJobQueue:
         if job_id not in self._pending:
             return False
         self._cancelled.add(job_id)
+        timer = self._deferred.pop(job_id, None)
+        if timer is not None:  # a deferred job is dropped at once
+            timer.cancel()
+            self._finish(job_id)
+            self._queue.task_done()
         return True
 
     def is_cancelled(self, job_id: str) -> bool:
-        return job_id in self._cancelled
+        # Once stopped, every job still running is asked to stop at its next safe point.
+        return job_id in self._cancelled or job_id in self._interrupted
+
+    async def is_pending(self, job_id: str) -> bool:
+        return job_id in self._pending
 
     async def join(self) -> None:
         """Wait until every job enqueued so far has been handled or dropped (once started)."""
@@ -73,6 +91,7 @@ class InProcessJobQueue:
     async def _work(self, handler: JobHandler) -> None:
         while True:
             job = await self._queue.get()
+            deferred = False
             try:
                 if job.id in self._cancelled:
                     logger.info("dropping cancelled job %s", job.id)
@@ -80,6 +99,11 @@ class InProcessJobQueue:
                 self._running.add(job.id)
                 try:
                     await handler(job)
+                except RunDeferred as exc:
+                    deferred = not self._stopped and job.id not in self._cancelled
+                    if deferred:
+                        self._defer(job, exc.delay_seconds)
+                        logger.info("job %s deferred for %.0f s", job.id, exc.delay_seconds)
                 except Exception:
                     # One failing job must not take the worker down with it.
                     if job.id in self._cancelled:
@@ -88,8 +112,19 @@ class InProcessJobQueue:
                     else:
                         logger.exception("job %s (%s) failed", job.id, job.kind)
             finally:
-                self._finish(job.id)
-                self._queue.task_done()
+                self._running.discard(job.id)
+                if not deferred:
+                    self._finish(job.id)
+                    self._queue.task_done()
+
+    def _defer(self, job: Job, delay: float) -> None:
+        # The job keeps its place in ``join()``'s count until it has run again.
+        def again() -> None:
+            self._deferred.pop(job.id, None)
+            self._queue.put_nowait(job)
+            self._queue.task_done()  # the put above counted it a second time
+
+        self._deferred[job.id] = asyncio.get_running_loop().call_later(delay, again)
 
     def _finish(self, job_id: str) -> None:
         self._running.discard(job_id)

@@ -1,19 +1,37 @@
-"""Contract of the ``JobQueue`` port: the fake and the in-process asyncio queue."""
+"""Contract of the ``JobQueue`` port: the fake, the in-process asyncio queue, and SAQ on
+Redis and on PostgreSQL (each test on a queue of its own name, removed afterwards)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
+import psycopg
 import pytest
 
 from adapters.local.job_queue import InProcessJobQueue
+from adapters.saq import SaqJobQueue, SaqPolicy
+from domain.errors import RunDeferred
 from domain.ports import Job, JobQueue
+from tests.conftest import delete_redis_keys
 from tests.fakes import FakeJobQueue
 
-TIMEOUT_SECONDS = 5
+TIMEOUT_SECONDS = 20
+# Retries come quickly here; a sweep every second finds a job whose heartbeat stopped.
+TEST_POLICY = SaqPolicy(
+    timeout_seconds=30,
+    heartbeat_seconds=5,
+    attempts=2,
+    retry_delay_seconds=0.1,
+    retry_max_delay_seconds=0.2,
+    concurrency=1,
+    sweep_seconds=1,
+    ttl_seconds=60,
+    stop_grace_seconds=2,
+)
 
 
 class DrainableQueue(JobQueue, Protocol):
@@ -25,12 +43,45 @@ class DrainableQueue(JobQueue, Protocol):
 QueueFactory = Callable[[], DrainableQueue]
 
 
-@pytest.fixture(params=["fake", "in-process"])
+def _saq_on(url: str, name: str) -> QueueFactory:
+    return lambda: SaqJobQueue(url, name=name, policy=TEST_POLICY)
+
+
+@pytest.fixture
+def saq_redis(redis_url: str) -> Iterator[QueueFactory]:
+    name = f"kirbygen-test-{uuid.uuid4().hex[:10]}"
+    yield _saq_on(redis_url, name)
+    delete_redis_keys(redis_url, f"saq:{name}:*")
+    delete_redis_keys(redis_url, f"saq:job:{name}:*")
+
+
+@pytest.fixture
+def saq_postgresql(postgres_url: str) -> Iterator[QueueFactory]:
+    name = f"kirbygen-test-{uuid.uuid4().hex[:10]}"
+    yield _saq_on(postgres_url, name)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DELETE FROM saq_jobs WHERE queue = %s", (name,))
+
+
+@pytest.fixture(params=["fake", "in-process", "saq-redis", "saq-postgresql"])
 def make_queue(request: pytest.FixtureRequest) -> QueueFactory:
+    return _factory(request)
+
+
+@pytest.fixture(params=["in-process", "saq-redis", "saq-postgresql"])
+def make_working_queue(request: pytest.FixtureRequest) -> QueueFactory:
+    """The queues with workers of their own (the fake runs jobs only when told)."""
+    return _factory(request)
+
+
+def _factory(request: pytest.FixtureRequest) -> QueueFactory:
     # A factory: asyncio objects are created inside the test's event loop.
     if request.param == "fake":
         return FakeJobQueue
-    return InProcessJobQueue
+    if request.param == "in-process":
+        return InProcessJobQueue
+    factory: QueueFactory = request.getfixturevalue(request.param.replace("-", "_"))
+    return factory
 
 
 def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -103,7 +154,8 @@ def test_cancelling_a_queued_job_drops_it(make_queue: QueueFactory) -> None:
             await queue.enqueue(job("first"))
             await queue.enqueue(job("second"))
             assert await queue.cancel("second")
-            assert queue.is_cancelled("second")
+            # Flagged until its turn comes, or (SAQ) dropped from the queue at once.
+            assert queue.is_cancelled("second") or not await queue.is_pending("second")
             drain = asyncio.create_task(queue.join())
             release.set()
             await drain
@@ -205,6 +257,84 @@ def test_a_job_already_waiting_is_not_queued_twice(make_queue: QueueFactory) -> 
             release.set()
             await drain
             assert handled == ["blocker", "x"]
+        finally:
+            await queue.stop()
+
+    run(scenario)
+
+
+def test_a_deferred_job_runs_again_later_and_stays_pending_meanwhile(
+    make_queue: QueueFactory,
+) -> None:
+    async def scenario() -> None:
+        calls: list[str] = []
+
+        async def handler(j: Job) -> None:
+            calls.append(j.id)
+            if len(calls) == 1:
+                raise RunDeferred("the model asks to wait", delay_seconds=1)
+
+        queue = await started(make_queue(), handler)
+        try:
+            await queue.enqueue(job("later"))
+            await queue.join()
+            assert calls == ["later", "later"]
+            assert not await queue.is_pending("later")
+        finally:
+            await queue.stop()
+
+    run(scenario)
+
+
+def test_a_deferred_job_can_be_cancelled_while_it_waits(
+    make_working_queue: QueueFactory,
+) -> None:
+    async def scenario() -> None:
+        calls: list[str] = []
+        deferred = asyncio.Event()
+
+        async def handler(j: Job) -> None:
+            calls.append(j.id)
+            deferred.set()
+            raise RunDeferred("wait", delay_seconds=2)
+
+        queue = await started(make_working_queue(), handler)
+        try:
+            await queue.enqueue(job("waits"))
+            await deferred.wait()
+            await asyncio.sleep(0.3)  # let the queue put the job aside
+            assert await queue.is_pending("waits")
+            assert await queue.cancel("waits")
+            await queue.join()
+            assert calls == ["waits"]
+            assert not await queue.is_pending("waits")
+        finally:
+            await queue.stop()
+
+    run(scenario)
+
+
+def test_pending_jobs_are_known_until_they_finish(make_working_queue: QueueFactory) -> None:
+    async def scenario() -> None:
+        running = asyncio.Event()
+        release = asyncio.Event()
+        seen: list[bool] = []
+
+        async def handler(j: Job) -> None:
+            running.set()
+            await release.wait()
+
+        queue = await started(make_working_queue(), handler)
+        try:
+            assert not await queue.is_pending("p")
+            await queue.enqueue(job("p"))
+            seen.append(await queue.is_pending("p"))
+            await running.wait()
+            seen.append(await queue.is_pending("p"))
+            release.set()
+            await queue.join()
+            assert all(seen)
+            assert not await queue.is_pending("p")
         finally:
             await queue.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.errors import RunDeferred
 from domain.ports import Job, JobHandler
 
 
@@ -21,6 +22,7 @@ class FakeJobQueue:
         self.cancelled_ids: list[str] = []  # every cancel that took effect, in order
         self.dropped: list[Job] = []  # cancelled while queued, skipped when their turn came
         self.running: dict[str, Job] = {}
+        self.deferrals: list[tuple[Job, float]] = []  # (job, delay): queued again at once
         self.started = False
         self.stopped = False
         self._handler: JobHandler | None = None
@@ -59,6 +61,9 @@ class FakeJobQueue:
     def is_cancelled(self, job_id: str) -> bool:
         return job_id in self._cancel_flags
 
+    async def is_pending(self, job_id: str) -> bool:
+        return job_id in self.running or any(job.id == job_id for job in self.queued)
+
     async def run_pending(self) -> list[Job]:
         """Run queued jobs (including ones enqueued meanwhile) in order; returns those run.
 
@@ -74,14 +79,21 @@ class FakeJobQueue:
                 self.dropped.append(job)
                 continue
             self.running[job.id] = job
+            deferred = False
             try:
                 await self._handler(job)
                 self.completed.append(job)
+            except RunDeferred as deferral:
+                # The delay is recorded, not waited for: the job goes to the back of the line.
+                deferred = True
+                self.deferrals.append((job, deferral.delay_seconds))
+                self.queued.append(job)
             except Exception as error:
                 self.failures.append((job, error))
             finally:
                 del self.running[job.id]
-                self._cancel_flags.discard(job.id)
+                if not deferred:
+                    self._cancel_flags.discard(job.id)
             ran.append(job)
         return ran
 
