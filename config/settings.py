@@ -20,8 +20,59 @@ class AppEnv(enum.StrEnum):
 
 
 class SkillsMode(enum.StrEnum):
-    AUTO = "auto"
+    AUTO = "auto"  # Claude when an API key is set, offline otherwise
     OFFLINE = "offline"
+    CLAUDE = "claude"
+
+
+@attrs.frozen
+class ModelPrice:
+    """US dollars per million tokens, by kind of token."""
+
+    input: float
+    output: float
+    cache_write: float
+    cache_read: float
+
+
+# Anthropic's list prices (USD per million tokens; cache writes are the 5-minute ones).
+# CLAUDE_PRICE overrides the entry of the configured model.
+MODEL_PRICES: dict[str, ModelPrice] = {
+    "claude-opus-5-5": ModelPrice(5.0, 25.0, 6.25, 0.5),
+    "claude-opus-5": ModelPrice(5.0, 25.0, 6.25, 0.5),
+    "claude-opus-4-8": ModelPrice(5.0, 25.0, 6.25, 0.5),
+    "claude-opus-4-7": ModelPrice(5.0, 25.0, 6.25, 0.5),
+    "claude-opus-4-6": ModelPrice(5.0, 25.0, 6.25, 0.5),
+    "claude-sonnet-5-5": ModelPrice(3.0, 15.0, 3.75, 0.3),
+    "claude-sonnet-5": ModelPrice(3.0, 15.0, 3.75, 0.3),
+    "claude-sonnet-4-6": ModelPrice(3.0, 15.0, 3.75, 0.3),
+    "claude-haiku-5-5": ModelPrice(1.0, 5.0, 1.25, 0.1),
+    "claude-haiku-4-5": ModelPrice(1.0, 5.0, 1.25, 0.1),
+}
+DEFAULT_CLAUDE_MODEL = "claude-sonnet-5-5"
+
+
+@attrs.frozen
+class ClaudeSettings:
+    """The Anthropic API: key, model, where it is, and how calls are bounded and retried."""
+
+    api_key: str = ""
+    model: str = DEFAULT_CLAUDE_MODEL
+    base_url: str = ""  # empty: the SDK's default (api.anthropic.com)
+    timeout_seconds: int = 120  # one call, connect to last byte
+    max_retries: int = 4  # on 429/529/5xx/timeouts; never on auth or spend-limit errors
+    backoff_ms: int = 1000  # first wait without retry-after; doubles each retry
+    max_wait_seconds: int = 60  # a longer wait defers the queued job instead
+    max_tokens: int = 8192  # output tokens per call
+    stream_min_tokens: int = 4096  # calls allowed this many output tokens or more stream
+    documents_per_call: int = 8  # documents structured in one call
+    image_px: int = 512  # longest side of an image sent to the model
+    max_images: int = 6  # images sent to the design call
+    prices: dict[str, ModelPrice] = attrs.field(factory=lambda: dict(MODEL_PRICES))
+
+    @property
+    def price(self) -> ModelPrice | None:
+        return self.prices.get(self.model)
 
 
 @attrs.frozen
@@ -104,6 +155,14 @@ class Settings:
     http: HttpSettings = HttpSettings()
     ingest: IngestLimits = IngestLimits()
     worker: WorkerSettings = WorkerSettings()
+    claude: ClaudeSettings = ClaudeSettings()
+
+    @property
+    def uses_claude(self) -> bool:
+        """Whether the Claude skills serve the model-backed slots."""
+        if self.skills is SkillsMode.OFFLINE:
+            return False
+        return self.skills is SkillsMode.CLAUDE or bool(self.claude.api_key)
 
     @property
     def effective_database_url(self) -> str:
@@ -156,12 +215,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     storage_type = (env.get("STORAGE_TYPE") or "local").strip().lower()
     if storage_type != "local":
         raise InvalidInput(f"STORAGE_TYPE must be 'local' in this version, got {storage_type!r}")
+    skills = SkillsMode(_choice(env, "KIRBYGEN_SKILLS", SkillsMode, "auto"))
+    claude = _claude_settings(env)
+    if skills is SkillsMode.CLAUDE and not claude.api_key:
+        raise InvalidInput(
+            "KIRBYGEN_SKILLS=claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
+        )
     return Settings(
         app_env=AppEnv(_choice(env, "APP_ENV", AppEnv, "local")),
         data_dir=Path(env.get("KIRBYGEN_DATA_DIR") or "var"),
         database_url=env.get("DATABASE_URL", ""),
         storage_type=storage_type,
-        skills=SkillsMode(_choice(env, "KIRBYGEN_SKILLS", SkillsMode, "auto")),
+        skills=skills,
+        claude=claude,
         load_entry_points=env.get("KIRBYGEN_DISABLE_PLUGINS", "") not in ("1", "true"),
         log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
         log_format=(env.get("LOG_FORMAT") or "text").lower(),
@@ -262,6 +328,61 @@ def _http_settings(env: Mapping[str, str]) -> HttpSettings:
         cors_origins=origins,
         **numbers,
     )
+
+
+# Environment variable -> ClaudeSettings field, for the whole-number settings.
+_CLAUDE_INTS = {
+    "KIRBYGEN_CLAUDE_TIMEOUT_SECONDS": "timeout_seconds",
+    "KIRBYGEN_CLAUDE_BACKOFF_MS": "backoff_ms",
+    "KIRBYGEN_CLAUDE_MAX_WAIT_SECONDS": "max_wait_seconds",
+    "KIRBYGEN_CLAUDE_MAX_TOKENS": "max_tokens",
+    "KIRBYGEN_CLAUDE_STREAM_MIN_TOKENS": "stream_min_tokens",
+    "KIRBYGEN_CLAUDE_DOCUMENTS_PER_CALL": "documents_per_call",
+    "KIRBYGEN_CLAUDE_IMAGE_PX": "image_px",
+    "KIRBYGEN_CLAUDE_MAX_IMAGES": "max_images",
+}
+
+
+def _claude_settings(env: Mapping[str, str]) -> ClaudeSettings:
+    numbers = {
+        field: _int(env, name, _default(ClaudeSettings, field))
+        for name, field in _CLAUDE_INTS.items()
+    }
+    retries_raw = (env.get("KIRBYGEN_CLAUDE_MAX_RETRIES") or "").strip()
+    # Zero retries is a valid choice here (fail on the first overload).
+    retries = _default(ClaudeSettings, "max_retries")
+    if retries_raw:
+        if not retries_raw.isdigit():
+            raise InvalidInput(
+                f"KIRBYGEN_CLAUDE_MAX_RETRIES must be a whole number, got {retries_raw!r}"
+            )
+        retries = int(retries_raw)
+    model = (env.get("CLAUDE_MODEL") or DEFAULT_CLAUDE_MODEL).strip()
+    prices = dict(MODEL_PRICES)
+    if env.get("CLAUDE_PRICE"):
+        prices[model] = _price(env["CLAUDE_PRICE"])
+    return ClaudeSettings(
+        api_key=(env.get("ANTHROPIC_API_KEY") or env.get("CLAUDE_API_KEY") or "").strip(),
+        model=model,
+        base_url=(env.get("ANTHROPIC_BASE_URL") or "").strip(),
+        max_retries=retries,
+        prices=prices,
+        **numbers,
+    )
+
+
+def _price(raw: str) -> ModelPrice:
+    parts = [p.strip() for p in raw.split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or any(v < 0 for v in values):
+        raise InvalidInput(
+            "CLAUDE_PRICE must be four numbers, USD per million tokens: "
+            f"input,output,cache_write,cache_read — got {raw!r}"
+        )
+    return ModelPrice(*values)
 
 
 def _load_dotenv(path: Path) -> None:

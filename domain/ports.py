@@ -14,6 +14,7 @@ from domain.design import BrandInputs, DesignSystem, ImageSample
 from domain.documents import Document, IngestLimits, SourceFile
 from domain.hand_edits import MergedFile
 from domain.issues import Issue
+from domain.llm import LlmMessage, LlmResult, LlmTool
 from domain.project import (
     Conversation,
     Deployment,
@@ -258,22 +259,20 @@ class Deployer(Protocol):
     def deploy(self, project: Project, root: Path, commit: str | None) -> Deployment: ...
 
 
-@attrs.frozen
-class LlmMessage:
-    role: str
-    text: str
-
-
-@attrs.frozen
-class LlmResult:
-    data: dict[str, Any]
-    input_tokens: int
-    output_tokens: int
-
-
 class LanguageModel(Protocol):
     def structured(
-        self, system: str, messages: Sequence[LlmMessage], output_schema: dict[str, Any]
+        self,
+        system: str,
+        messages: Sequence[LlmMessage],
+        tool: LlmTool,
+        *,
+        max_tokens: int | None = None,
     ) -> LlmResult:
-        """Ask the model for output matching ``output_schema``; returns the parsed data."""
+        """Ask the model to answer by calling ``tool``; returns the tool input it gave.
+
+        ``system`` is stable across calls (it is cached); the data the model works on goes
+        into ``messages``. Raises ``domain.llm.LlmError`` when the call fails for good and
+        ``domain.errors.RunDeferred`` when the API asks for a wait longer than the worker
+        should hold.
+        """
         ...

@@ -99,8 +99,34 @@ class RunFailure:
 
 @attrs.frozen
 class TokenUsage:
+    """Language-model use: tokens by kind, calls, retries, time and estimated cost.
+
+    ``input_tokens`` counts uncached input only (as the API reports it); the cache fields
+    count what was read from and written to the prompt cache.
+    """
+
     input_tokens: int = 0
     output_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    latency_ms: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_input_tokens=self.cache_read_input_tokens + other.cache_read_input_tokens,
+            cache_creation_input_tokens=(
+                self.cache_creation_input_tokens + other.cache_creation_input_tokens
+            ),
+            calls=self.calls + other.calls,
+            retries=self.retries + other.retries,
+            latency_ms=self.latency_ms + other.latency_ms,
+            cost_usd=round(self.cost_usd + other.cost_usd, 6),
+        )
 
 
 @attrs.frozen

@@ -102,10 +102,7 @@ def run_values(run: Run) -> dict[str, Any]:
         "failure": None
         if failure is None
         else {"phase": failure.phase.value, "code": failure.code, "message": failure.message},
-        "usage": {
-            "input_tokens": run.usage.input_tokens,
-            "output_tokens": run.usage.output_tokens,
-        },
+        "usage": attrs.asdict(run.usage),
         "commit_id": run.commit_id,
         "deployment_id": run.deployment_id,
     }
@@ -130,13 +127,20 @@ def run_from_row(row: RunRow) -> Run:
         else RunFailure(
             phase=Phase(failure["phase"]), code=failure["code"], message=failure["message"]
         ),
-        usage=TokenUsage(
-            input_tokens=int(row.usage.get("input_tokens", 0)),
-            output_tokens=int(row.usage.get("output_tokens", 0)),
-        ),
+        usage=_usage(row.usage),
         commit_id=row.commit_id,
         deployment_id=row.deployment_id,
     )
+
+
+def _usage(stored: dict[str, Any]) -> TokenUsage:
+    """Usage as stored; keys an older row lacks keep their zero default."""
+    known = {f.name: f for f in attrs.fields(TokenUsage)}
+    values: dict[str, Any] = {}
+    for name, value in stored.items():
+        if name in known:
+            values[name] = float(value) if name == "cost_usd" else int(value)
+    return TokenUsage(**values)
 
 
 # --- progress events --------------------------------------------------------------------------

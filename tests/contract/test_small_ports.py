@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.local.clock import SystemClock, UuidGenerator
+from domain.llm import LlmMessage, LlmResult, LlmTool
 from domain.ports import (
     CancelToken,
     Clock,
@@ -16,10 +17,8 @@ from domain.ports import (
     Git,
     IdGenerator,
     LanguageModel,
-    LlmMessage,
-    LlmResult,
 )
-from domain.project import Project, ProjectStatus
+from domain.project import Project, ProjectStatus, TokenUsage
 from domain.site import SiteFile
 from tests.fakes import (
     FakeCancelToken,
@@ -105,12 +104,14 @@ def test_fake_language_model_answers_from_its_queue() -> None:
     fake = FakeLanguageModel({"pages": []}, ValueError("overloaded"))
     model: LanguageModel = fake
     messages = [LlmMessage(role="user", text="hi")]
-    result = model.structured("map this", messages, {"type": "object"})
-    assert result == LlmResult(data={"pages": []}, input_tokens=10, output_tokens=20)
+    tool = LlmTool("answer", "The answer.", {"type": "object"})
+    result = model.structured("map this", messages, tool)
+    usage = TokenUsage(input_tokens=10, output_tokens=20, calls=1)
+    assert result == LlmResult(data={"pages": []}, usage=usage)
     with pytest.raises(ValueError):
-        model.structured("again", messages, {})
+        model.structured("again", messages, tool)
     with pytest.raises(AssertionError, match="no queued result"):
-        model.structured("once more", messages, {})
+        model.structured("once more", messages, tool)
     assert [call.system for call in fake.calls] == ["map this", "again", "once more"]
 
 

@@ -8,14 +8,16 @@ from typing import Any
 
 import attrs
 
-from domain.ports import LlmMessage, LlmResult
+from domain.llm import LlmMessage, LlmResult, LlmTool
+from domain.project import TokenUsage
 
 
 @attrs.frozen
 class LlmCall:
     system: str
     messages: tuple[LlmMessage, ...]
-    output_schema: dict[str, Any]
+    tool: LlmTool
+    max_tokens: int | None = None
 
 
 class FakeLanguageModel:
@@ -40,13 +42,19 @@ class FakeLanguageModel:
     ) -> None:
         """Add a result; a plain dict becomes an ``LlmResult`` with the given token counts."""
         if isinstance(result, dict):
-            result = LlmResult(data=result, input_tokens=input_tokens, output_tokens=output_tokens)
+            usage = TokenUsage(input_tokens=input_tokens, output_tokens=output_tokens, calls=1)
+            result = LlmResult(data=result, usage=usage)
         self._queue.append(result)
 
     def structured(
-        self, system: str, messages: Sequence[LlmMessage], output_schema: dict[str, Any]
+        self,
+        system: str,
+        messages: Sequence[LlmMessage],
+        tool: LlmTool,
+        *,
+        max_tokens: int | None = None,
     ) -> LlmResult:
-        self.calls.append(LlmCall(system, tuple(messages), output_schema))
+        self.calls.append(LlmCall(system, tuple(messages), tool, max_tokens))
         if not self._queue:
             raise AssertionError(f"FakeLanguageModel has no queued result for: {system[:80]!r}")
         result = self._queue.popleft()

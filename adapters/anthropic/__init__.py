@@ -1,0 +1,1 @@
+"""The language-model port on Anthropic's Messages API (the official ``anthropic`` SDK)."""
