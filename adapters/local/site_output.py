@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 STATE_DIR = ".kirbygen"
 MANIFEST_PATH = f"{STATE_DIR}/manifest.json"
 _MANIFEST_VERSION = 1
+PUBLIC_FILE_MODE = 0o666  # masked by the umask: 0644 with the usual 022
 
 
 # Inside the state folder the writer keeps its manifest and temporary files, and the pipeline
@@ -73,7 +74,8 @@ class LocalSiteOutput:
             if _same_bytes(target, data):
                 unchanged.append(path)
                 continue
-            atomic_write_chunks(target, [data], temp_dir=temp_dir)
+            # Published files: a web server running as another user must be able to read them.
+            atomic_write_chunks(target, [data], temp_dir=temp_dir, mode=PUBLIC_FILE_MODE)
             written.append(path)
 
         self._write_manifest(root, sorted(wanted), temp_dir)

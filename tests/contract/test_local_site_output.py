@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,21 @@ def test_a_symlinked_folder_pointing_outside_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="outside"):
         LocalSiteOutput().write(root, [SiteFile("link/evil.txt", b"x")])
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("umask", "file_mode", "folder_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)]
+)
+def test_files_and_folders_get_normal_permissions_under_the_umask(
+    tmp_path: Path, umask: int, file_mode: int, folder_mode: int
+) -> None:
+    """A web server running as another user reads the site; the umask still has its say."""
+    previous = os.umask(umask)
+    try:
+        write(tmp_path / "site", "content/home/home.txt", "index.php")
+    finally:
+        os.umask(previous)
+    site = tmp_path / "site"
+    assert stat.S_IMODE((site / "index.php").stat().st_mode) == file_mode
+    assert stat.S_IMODE((site / "content/home/home.txt").stat().st_mode) == file_mode
+    assert stat.S_IMODE((site / "content/home").stat().st_mode) == folder_mode

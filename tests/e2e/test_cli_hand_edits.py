@@ -10,6 +10,7 @@ import pytest
 
 from adapters.cms.kirby.txt import decode, encode
 from tests.e2e.conftest import EXAMPLE, Kirbygen
+from tests.support.real_kirby import judge_site, require_real_kirby
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +79,12 @@ def test_edits_survive_source_changes_arrive_and_conflicts_are_reported(
     outcome = json.loads(again.stdout)
     assert outcome["files"]["written"] == []
     assert outcome["report"]["hand_edits"] == edits
+
+    # Real Kirby serves the merged site: the owner's title is what visitors read.
+    require_real_kirby()
+    verdict = judge_site(site, tmp_path / "kirby")
+    assert verdict.problems == []
+    assert "Harbour Lights" in verdict.page("/projects/harbour-lamps").text
 
 
 def test_a_page_the_owner_deleted_stays_deleted(tmp_path: Path, kirbygen: Kirbygen) -> None:

@@ -60,6 +60,7 @@ class KirbyAdapter:
         put(".gitignore", GITIGNORE)
         put("README.md", scaffold.readme(site.title))
         put("site/config/config.php", scaffold.CONFIG_PHP)
+        put(scaffold.PLUGIN_PATH, scaffold.plugin_php())
         put(f"{CONTENT_ROOT}/site.txt", encode([("title", site.title)]))
 
         media = {asset.name: asset for asset in site.media}

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 
 from adapters.cms.kirby.naming import slugify
+
+PLUGIN_PATH = "site/plugins/kirbygen/index.php"
+
+
+def plugin_php() -> str:
+    """The site's own plugin: how written text treats links that lead nowhere."""
+    return (files("adapters.cms.kirby.resources") / "plugin.php").read_text(encoding="utf-8")
+
 
 INDEX_PHP = """<?php
 
@@ -27,6 +36,8 @@ return [
     // Content comes from notes and documents: HTML inside Markdown is escaped, not rendered.
     'markdown' => [
         'safe' => true,
+        // A line break inside a paragraph is where the source text wrapped, not a <br>.
+        'breaks' => false,
     ],
 ];
 """

@@ -124,10 +124,9 @@ def _excerpt_expression(entity: Entity) -> str | None:
         field = next((f for f in page_fields(entity) if f.type is kind), None)
         if field is None:
             continue
-        source = _CHILD.field(field.id)
-        if kind in (FieldType.RICHTEXT, FieldType.MARKDOWN):
-            source += "->kirbytext()"
-        return f"{source}->excerpt({_EXCERPT_LENGTH})->value()"
+        # `excerpt` renders the field with kirbytext itself and strips the tags: given HTML
+        # that was already rendered, safe mode would escape it and show `<p>` as text.
+        return f"{_CHILD.field(field.id)}->excerpt({_EXCERPT_LENGTH})->value()"
     return None
 
 

@@ -22,6 +22,8 @@ from tests.http_support import (
     register,
     upload_examples,
 )
+from tests.support.kirby_values import field_mismatches
+from tests.support.real_kirby import judge_site, require_real_kirby
 
 pytestmark = pytest.mark.slow
 
@@ -97,6 +99,10 @@ def test_register_to_checked_site_over_http(tmp_path: Path) -> None:
             "Commissioned by"
             in (site / "site" / "blueprints" / "pages" / "project.yml").read_text()
         )
+        require_real_kirby()
+        verdict = judge_site(site, tmp_path / "kirby")
+        assert verdict.problems == []
+        assert field_mismatches(site, verdict.inspection) == []
 
         tokens = client.get(f"{base}/tokens.json", headers=headers)
         assert tokens.status_code == 200 and "color" in tokens.json()

@@ -176,3 +176,38 @@ def test_kirby_working_folders_are_not_pages(built_site: Path, checker: KirbySit
     changes.mkdir()
     (changes / "about.txt").write_text("Title: Edited\n\n----\n\nWhatever: unsaved\n")
     assert checker.check(built_site) == []
+
+
+@pytest.mark.parametrize(
+    "php",
+    [
+        "<?= $child->text()->kirbytext()->excerpt(160) ?>",
+        "<?= $page->story()->kt()->esc() ?>",
+        "<?= esc($page->story()->kirbytext()) ?>",
+        "<?= $page->body()->toBlocks()->kirbytext() ?>",
+    ],
+)
+def test_a_field_method_on_rendered_html_is_an_error(
+    built_site: Path, checker: KirbySiteChecker, php: str
+) -> None:
+    snippet = built_site / "site/snippets/card.php"
+    snippet.write_text(snippet.read_text() + php + "\n", encoding="utf-8")
+    [issue] = [i for i in errors(checker.check(built_site)) if i.code == "template.rendered_twice"]
+    assert issue.path == "site/snippets/card.php"
+    assert "tags as text" in issue.message
+
+
+def test_the_generated_templates_render_each_field_once(
+    built_site: Path, checker: KirbySiteChecker
+) -> None:
+    codes = {i.code for i in checker.check(built_site)}
+    assert "template.rendered_twice" not in codes
+    assert "content.markup_as_text" not in codes
+
+
+def test_html_in_a_kirbytext_field_warns_that_visitors_see_tags(
+    built_site: Path, checker: KirbySiteChecker
+) -> None:
+    _edit(built_site / "content/about/about.txt", "I design *things*.", "<p>I design</p>")
+    [issue] = [i for i in checker.check(built_site) if i.code == "content.markup_as_text"]
+    assert issue.severity is Severity.WARNING and issue.path == "content/about/about.txt"
