@@ -50,3 +50,13 @@ def run_cancel_session(run_id: str) -> str:
 
 def run_job_session(run_id: str) -> str:
     return f"run-job:{run_id}"
+
+
+def run_lease_session(run_id: str) -> str:
+    """Held (with a short time to live, renewed) by the worker handling the run."""
+    return f"run-lease:{run_id}"
+
+
+def run_resumes_session(run_id: str) -> str:
+    """How many times the run was resumed after the process handling it died."""
+    return f"run-resumes:{run_id}"

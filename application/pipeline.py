@@ -98,6 +98,8 @@ class NeverCancelled:
 
 # Builds extra files (reports, intermediate artefacts) from the result and the site files.
 ArtefactBuilder = Callable[["PipelineResult", Sequence[SiteFile]], Sequence[SiteFile]]
+# Stores what the site phase made (e.g. a zip of the folder) before the phase counts as done.
+SitePublisher = Callable[["PipelineResult", Path], None]
 
 
 def brand_image_role(brand: BrandInputs, name: str) -> str | None:
@@ -141,9 +143,16 @@ class GenerationPipeline:
         self._reused: list[Phase] = []
 
     def run(
-        self, request: PipelineInput, out_dir: Path, artefacts: ArtefactBuilder | None = None
+        self,
+        request: PipelineInput,
+        out_dir: Path,
+        artefacts: ArtefactBuilder | None = None,
+        publish: SitePublisher | None = None,
     ) -> PipelineResult:
-        """Run every generation phase; raises PhaseFailed or RunCancelled."""
+        """Run every generation phase; raises PhaseFailed or RunCancelled.
+
+        ``publish`` runs inside the site phase, so a site phase reported completed has its
+        outputs stored (a resumed run need not redo it)."""
         self._reused = []
         ingested = self._ingest(request)
         schema = self._map(request, ingested)
@@ -167,7 +176,7 @@ class GenerationPipeline:
             written=WriteSummary(),
             reused=tuple(self._reused),
         )
-        site = self._site(request, result, out_dir, artefacts)
+        site = self._site(request, result, out_dir, artefacts, publish)
         return attrs.evolve(result, written=site.written, hand_edits=site.hand_edits)
 
     # --- phases ---------------------------------------------------------------------------
@@ -279,6 +288,7 @@ class GenerationPipeline:
         result: PipelineResult,
         out_dir: Path,
         artefacts: ArtefactBuilder | None,
+        publish: SitePublisher | None,
     ) -> _SiteWritten:
         # The site phase always renders and diffs: rendering is cheap, and writing only the
         # files whose bytes changed keeps an unchanged site untouched.
@@ -290,7 +300,10 @@ class GenerationPipeline:
                 files, edits = list(prepared.files), prepared.report
             if artefacts is not None:
                 files.extend(artefacts(attrs.evolve(result, hand_edits=edits), tuple(files)))
-            return _SiteWritten(self._output.write(out_dir, files), edits)
+            written = _SiteWritten(self._output.write(out_dir, files), edits)
+            if publish is not None:
+                publish(attrs.evolve(result, written=written.written, hand_edits=edits), out_dir)
+            return written
 
         return self._phase(Phase.SITE, None, _SiteWritten, work)
 

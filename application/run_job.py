@@ -2,7 +2,8 @@
 
 The blocking pipeline runs in a worker thread. Every progress event is stored (so clients
 that connect late replay it) and then fanned out to live listeners. Checkpoints live under
-the project's storage prefix, so a retry resumes after the last finished phase.
+the project's storage prefix, so a retry — or an attempt after the process handling the
+run died — resumes after the last finished phase (see application/run_attempt.py).
 """
 
 from __future__ import annotations
@@ -29,13 +30,21 @@ from application.pipeline import (
 )
 from application.progress import RunProgress
 from application.project_status import set_project_status
+from application.run_attempt import (
+    AttemptState,
+    RunCancelToken,
+    RunLease,
+    RunLimits,
+    StoredProgress,
+)
 from application.schemas import SchemaStore
 from application.tools import GenerationTools
 from domain.design import BrandInputs
 from domain.documents import SourceFile
-from domain.errors import KirbyGenError, RunCancelled
+from domain.errors import KirbyGenError, RunCancelled, RunDeferred
 from domain.ports import (
     Clock,
+    IdGenerator,
     Job,
     JobQueue,
     ProgressSink,
@@ -69,35 +78,6 @@ class ProgressFanout(ProgressSink, Protocol):
         ...
 
 
-class StoredProgress:
-    """Stores each event (assigning its ``seq``), then fans the stored event out."""
-
-    def __init__(self, repository: ProjectRepository, fanout: ProgressSink) -> None:
-        self._repository = repository
-        self._fanout = fanout
-        self.completed: list[Phase] = []
-
-    def publish(self, event: ProgressEvent) -> None:
-        stored = self._repository.append_event(event)
-        if event.status is EventStatus.COMPLETED and event.phase not in self.completed:
-            self.completed.append(event.phase)
-        self._fanout.publish(stored)
-
-
-class RunCancelToken:
-    """Cancelled when the run's cancel flag is set (any API instance) or the queue says so."""
-
-    def __init__(self, sessions: SessionStore, queue: JobQueue, job: Job) -> None:
-        self._sessions = sessions
-        self._queue = queue
-        self._job = job
-
-    def cancelled(self) -> bool:
-        if self._queue.is_cancelled(self._job.id):
-            return True
-        return self._sessions.get(keys.run_cancel_session(self._job.run_id)) is not None
-
-
 def unique_names(uploads: Sequence[Upload]) -> list[str]:
     """Display names for the uploads, made unique: two uploads may share an original name."""
     seen: set[str] = set()
@@ -114,7 +94,13 @@ def unique_names(uploads: Sequence[Upload]) -> list[str]:
 
 
 class GenerationJobHandler:
-    """``JobHandler`` for generation jobs."""
+    """``JobHandler`` for generation jobs.
+
+    The pipeline works in a thread; the event loop side renews the run's lease and fails a
+    phase that outlives its timeout (the thread, left to end on its own, records nothing
+    more). A run whose site phase was finished by an earlier attempt is done; any other
+    phase goes on from its checkpoint.
+    """
 
     def __init__(
         self,
@@ -127,7 +113,9 @@ class GenerationJobHandler:
         fanout: ProgressFanout,
         tools: GenerationTools,
         clock: Clock,
+        ids: IdGenerator,
         work_root: Path,
+        limits: RunLimits | None = None,
     ) -> None:
         self._repository = repository
         self._storage = storage
@@ -137,41 +125,125 @@ class GenerationJobHandler:
         self._fanout = fanout
         self._tools = tools
         self._clock = clock
+        self._ids = ids
         self._work_root = work_root
+        self._limits = limits or RunLimits()
 
     async def __call__(self, job: Job) -> None:
-        try:
-            await asyncio.to_thread(self._handle, job)
-        finally:
-            self._fanout.close_run(job.run_id)
+        state = AttemptState(job, self._ids.new_id())
+        lease = RunLease(self._sessions, job.run_id, state.token, self._limits.lease_seconds)
+        work = asyncio.ensure_future(asyncio.to_thread(self._handle, job, state, lease))
+        tick = max(0.05, min(self._limits.lease_seconds / 3, 1.0))
+        renewed = asyncio.get_running_loop().time()
+        while True:
+            done, _ = await asyncio.wait({work}, timeout=tick)
+            if done:
+                work.result()  # RunDeferred (and unexpected errors) go to the queue
+                return
+            overdue = state.overdue(self._limits)
+            if overdue is not None and state.abandon():
+                await asyncio.to_thread(self._time_out, job, overdue, lease)
+                return
+            now = asyncio.get_running_loop().time()
+            if now - renewed >= self._limits.lease_seconds / 3:
+                await asyncio.to_thread(lease.renew)
+                renewed = now
 
-    def _handle(self, job: Job) -> None:
+    def _handle(self, job: Job, state: AttemptState, lease: RunLease) -> None:
         run = self._repository.get_run(job.run_id)
         project = self._repository.get_project(job.project_id)
         if run is None or project is None or run.status not in ACTIVE_RUN_STATUSES:
             return  # deleted, or already finished (a duplicate delivery)
-        cancel = RunCancelToken(self._sessions, self._queue, job)
+        if not lease.claim():
+            # Another attempt still holds the run (its process may have just died): come
+            # back once its lease has run out.
+            raise RunDeferred(
+                "another worker holds this run", delay_seconds=self._limits.lease_seconds
+            )
+        try:
+            self._attempt(job, run, project, state)
+        finally:
+            lease.release()
+
+    def _attempt(self, job: Job, run: Run, project: Project, state: AttemptState) -> None:
+        cancel = RunCancelToken(self._sessions, self._queue, self._repository, state)
         if cancel.cancelled():
-            self._finish(run, RunStatus.CANCELLED, ProjectStatus.CANCELLED, run.completed_phases)
+            if cancel.requested():
+                self._finish(run, RunStatus.CANCELLED, ProjectStatus.CANCELLED, ())
+            return  # otherwise the worker is stopping, or the run is gone: nothing to record
+        if Phase.SITE in run.completed_phases:
+            # An earlier attempt stored every output and died before saying so.
+            self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, GENERATION_PHASES)
             return
-        run = attrs.evolve(run, status=RunStatus.RUNNING, started=self._clock.now(), finished=None)
+        run = attrs.evolve(
+            run, status=RunStatus.RUNNING, started=run.started or self._clock.now(), finished=None
+        )
         self._repository.update_run(run)
-        progress = StoredProgress(self._repository, self._fanout)
+        progress = StoredProgress(self._repository, self._fanout, run, state)
         try:
             self._generate(project, run, progress, cancel)
+        except RunDeferred as deferral:
+            if not state.abandoned and not cancel.gone():
+                self._wait_in_queue(run, progress, deferral)
+            raise
         except RunCancelled:
-            self._finish(run, RunStatus.CANCELLED, ProjectStatus.CANCELLED, progress.completed)
+            if state.abandoned or cancel.gone():
+                return
+            if cancel.requested():
+                self._finish(run, RunStatus.CANCELLED, ProjectStatus.CANCELLED, progress.completed)
+            else:
+                # The worker is stopping: the run stays active, and the job goes back to the
+                # queue (SAQ) or is found again at the next start (in-process).
+                logger.info("run %s interrupted; it resumes from its last finished phase", run.id)
         except PhaseFailed as exc:
-            self._finish(
-                run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, exc.failure
-            )
+            if not state.abandoned and not cancel.gone():
+                self._finish(
+                    run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, exc.failure
+                )
         except Exception as exc:
+            if state.abandoned or cancel.gone():
+                logger.info("run %s stopped: its project was deleted", run.id)
+                return
             logger.exception("run %s failed outside a phase", run.id)
             code = exc.code if isinstance(exc, KirbyGenError) else "internal_error"
             failure = RunFailure(phase=Phase.SITE, code=code, message=str(exc))
             self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, failure)
         else:
-            self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, GENERATION_PHASES)
+            if not state.abandoned:
+                self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, GENERATION_PHASES)
+
+    def _wait_in_queue(self, run: Run, progress: StoredProgress, deferral: RunDeferred) -> None:
+        """The run waits in the queue again; its watchers are told why and for how long."""
+        current = self._repository.get_run(run.id) or run
+        self._repository.update_run(attrs.evolve(current, status=RunStatus.QUEUED))
+        phase = next((p for p in GENERATION_PHASES if p not in progress.completed), Phase.SITE)
+        RunProgress(run.id, progress, self._clock).emit(
+            phase,
+            EventStatus.PROGRESS,
+            0,
+            f"waiting {deferral.delay_seconds:g} s before going on: {deferral.message}",
+        )
+
+    def _time_out(self, job: Job, phase: Phase, lease: RunLease) -> None:
+        run = self._repository.get_run(job.run_id)
+        if run is not None and run.status in ACTIVE_RUN_STATUSES:
+            limit = self._limits.timeout_of(phase) or 0
+            message = (
+                f"the {phase.value} phase took longer than {limit:.0f} s "
+                f"(KIRBYGEN_PHASE_TIMEOUT_{phase.value.upper()}_SECONDS)"
+            )
+            event = ProgressEvent(
+                run_id=run.id,
+                phase=phase,
+                status=EventStatus.FAILED,
+                percent=100,
+                message=message,
+                ts=self._clock.now(),
+            )
+            self._fanout.publish(self._repository.append_event(event))
+            failure = RunFailure(phase=phase, code="phase_timeout", message=message)
+            self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, (), failure)
+        lease.release()
 
     def _generate(
         self, project: Project, run: Run, progress: StoredProgress, cancel: RunCancelToken
@@ -213,14 +285,16 @@ class GenerationJobHandler:
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
             return artefact_files(result, build_report(result, files, tools.cms.name))
 
-        self._work_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self._work_root, prefix="run-") as work:
-            site = Path(work) / "site"
-            result = pipeline.run(request, site, artefacts)
+        def publish(result: PipelineResult, site: Path) -> None:
+            # Inside the site phase: once it is reported done, every output is stored.
             with _Zipped(site) as archive:
                 self._storage.put(keys.site_zip_key(project.id), archive)  # type: ignore[arg-type]
-        self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
-        self._store_preview(project, result)
+            self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
+            self._store_preview(project, result)
+
+        self._work_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._work_root, prefix="run-") as work:
+            pipeline.run(request, Path(work) / "site", artefacts, publish)
 
     def _store_preview(self, project: Project, result: PipelineResult) -> None:
         """The static export of this run replaces the previous preview."""
@@ -238,14 +312,21 @@ class GenerationJobHandler:
         completed: Sequence[Phase],
         failure: RunFailure | None = None,
     ) -> None:
+        current = self._repository.get_run(run.id) or run
         done = tuple(
-            p for p in GENERATION_PHASES if p in set(completed) | set(run.completed_phases)
+            p for p in GENERATION_PHASES if p in set(completed) | set(current.completed_phases)
         )
         finished = attrs.evolve(
-            run, status=status, finished=self._clock.now(), completed_phases=done, failure=failure
+            current,
+            status=status,
+            finished=self._clock.now(),
+            completed_phases=done,
+            failure=failure,
         )
         self._repository.update_run(finished)
         set_project_status(self._repository, self._clock, run.project_id, project_status)
+        # Only a run that ended closes its live streams: an interrupted one goes on elsewhere.
+        self._fanout.close_run(run.id)
 
 
 class _Zipped:

@@ -32,13 +32,16 @@ from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
 from application.outputs import OutputService
 from application.projects import ProjectService
+from application.recovery import RunRecovery
+from application.run_attempt import RunLimits
 from application.run_job import GenerationJobHandler
 from application.runs import RunService
 from application.schemas import SchemaService, SchemaStore
 from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
 from config.secrets import resolve_secrets
-from config.settings import Settings
+from config.settings import Settings, WorkerSettings
+from domain.project import Phase
 from domain.validation import SchemaLimits
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
 
@@ -61,6 +64,13 @@ def _engine(url: str) -> Iterator[Engine]:
 def _work_root(data_dir: Path) -> Path:
     # Runs write their site here before it is zipped into storage.
     return data_dir / "work"
+
+
+def _run_limits(worker: WorkerSettings) -> RunLimits:
+    return RunLimits(
+        phase_timeouts={Phase(name): float(s) for name, s in worker.phase_timeouts},
+        lease_seconds=worker.heartbeat_seconds,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -220,7 +230,21 @@ class Container(containers.DeclarativeContainer):
         fanout=progress_hub,
         tools=generation_tools,
         clock=clock,
+        ids=ids,
         work_root=providers.Callable(_work_root, settings.provided.data_dir),
+        limits=providers.Callable(_run_limits, settings.provided.worker),
+    )
+    # Finds runs left active by a process that died (start-up in-process, now and then in
+    # `kirbygen worker`).
+    run_recovery = providers.Singleton(
+        RunRecovery,
+        repository=repository,
+        sessions=sessions,
+        queue=job_queue,
+        clock=clock,
+        ids=ids,
+        max_resumes=settings.provided.worker.max_resumes,
+        ttl_seconds=http.session_ttl_seconds,
     )
 
 

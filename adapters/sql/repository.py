@@ -19,6 +19,7 @@ from adapters.sql.tables import (
 from domain.errors import InvalidInput, NotFound
 from domain.ports import Page
 from domain.project import (
+    ACTIVE_RUN_STATUSES,
     Membership,
     ProgressEvent,
     Project,
@@ -114,6 +115,15 @@ class SqlProjectRepository:
             rows = session.scalars(
                 select(RunRow)
                 .where(RunRow.project_id == project_id)
+                .order_by(RunRow.created, RunRow.id)
+            ).all()
+            return [mapping.run_from_row(row) for row in rows]
+
+    def list_active_runs(self) -> list[Run]:
+        with self._tx.read() as session:
+            rows = session.scalars(
+                select(RunRow)
+                .where(RunRow.status.in_([s.value for s in ACTIVE_RUN_STATUSES]))
                 .order_by(RunRow.created, RunRow.id)
             ).all()
             return [mapping.run_from_row(row) for row in rows]

@@ -79,6 +79,9 @@ def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
         queue = services.queue
         if run_worker:
             await queue.start(container.job_handler())
+            # Jobs of the in-process queue died with the process that ran them: their runs
+            # resume here (from their last finished phase).
+            await container.run_recovery().recover()
             app.state.queue_running = True
         try:
             yield

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
-import psycopg
 import pytest
 
 from adapters.local.job_queue import InProcessJobQueue
@@ -56,11 +55,9 @@ def saq_redis(redis_url: str) -> Iterator[QueueFactory]:
 
 
 @pytest.fixture
-def saq_postgresql(postgres_url: str) -> Iterator[QueueFactory]:
-    name = f"kirbygen-test-{uuid.uuid4().hex[:10]}"
-    yield _saq_on(postgres_url, name)
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("DELETE FROM saq_jobs WHERE queue = %s", (name,))
+def saq_postgresql(fresh_postgres_url: str) -> QueueFactory:
+    # A database of its own (dropped afterwards): SAQ creates its tables in it.
+    return _saq_on(fresh_postgres_url, f"kirbygen-test-{uuid.uuid4().hex[:10]}")
 
 
 @pytest.fixture(params=["fake", "in-process", "saq-redis", "saq-postgresql"])

@@ -10,6 +10,7 @@ from attrs import AttrsInstance
 from domain.errors import InvalidInput, NotFound
 from domain.ports import Page
 from domain.project import (
+    ACTIVE_RUN_STATUSES,
     Membership,
     ProgressEvent,
     Project,
@@ -103,6 +104,10 @@ class FakeProjectRepository:
 
     def list_runs(self, project_id: str) -> list[Run]:
         runs = [run for run in self.runs.values() if run.project_id == project_id]
+        return sorted(runs, key=lambda run: (run.created, run.id))
+
+    def list_active_runs(self) -> list[Run]:
+        runs = [run for run in self.runs.values() if run.status in ACTIVE_RUN_STATUSES]
         return sorted(runs, key=lambda run: (run.created, run.id))
 
     # --- progress events ----------------------------------------------------------------------
