@@ -124,7 +124,7 @@ class GenerateSite:
         result = pipeline.run(request, out_dir, artefacts)
         static: WriteSummary | None = None
         if static_out is not None:
-            static = self._static(result.site_spec(request.name), static_out)
+            static = self._static(result.site_spec(request.name or result.schema.name), static_out)
         return GenerationOutcome(
             report=reports[0], written=result.written, reused=result.reused, static=static
         )

@@ -40,6 +40,7 @@ from domain.validation import SchemaLimits, validate_schema
 
 T = TypeVar("T")
 
+DEFAULT_SITE_NAME = "Portfolio"
 GENERATION_PHASES = (Phase.INGEST, Phase.MAPPING, Phase.STRUCTURING, Phase.DESIGN, Phase.SITE)
 
 
@@ -53,6 +54,8 @@ class PipelineInput:
     approved_schema: ContentSchema | None = None
     # The files named by ``brand.moodboard`` and ``brand.logo`` (not part of the content).
     brand_images: tuple[SourceFile, ...] = ()
+    # The site's name when ``name`` is empty and the material names nobody (the folder's).
+    fallback_name: str = ""
 
 
 @attrs.frozen
@@ -210,11 +213,14 @@ class GenerationPipeline:
             ingested.documents,
             request.conversation,
             request.name,
+            request.fallback_name,
             approved,
         )
 
         def work() -> ContentSchema:
             schema = approved or mapper.map(ingested.documents, request.conversation, request.name)
+            if not schema.name.strip():
+                schema = attrs.evolve(schema, name=request.fallback_name or DEFAULT_SITE_NAME)
             problems = [
                 i for i in validate_schema(schema, self._limits) if i.severity is Severity.ERROR
             ]
@@ -293,7 +299,7 @@ class GenerationPipeline:
         # The site phase always renders and diffs: rendering is cheap, and writing only the
         # files whose bytes changed keeps an unchanged site untouched.
         def work() -> _SiteWritten:
-            files = list(self._cms.build(result.site_spec(request.name)))
+            files = list(self._cms.build(result.site_spec(request.name or result.schema.name)))
             edits = HandEditReport()
             if self._hand_edits is not None:
                 prepared = self._hand_edits(out_dir, files)

@@ -51,6 +51,17 @@ class Block:
 
 
 @attrs.frozen
+class SetAside:
+    """Text a parser read but kept out of the document's blocks, with the reason (page
+    navigation, a running page footer, the site-name part of a page title). It is reported,
+    so that no word of the material is lost without a trace."""
+
+    text: str
+    reason: str
+    locator: Locator
+
+
+@attrs.frozen
 class Document:
     """A parsed source file. ``source`` is the file's path relative to the material root."""
 
@@ -61,6 +72,12 @@ class Document:
     front_matter: dict[str, object] = attrs.field(factory=dict)
     front_matter_locator: Locator | None = None
     parser: str = ""
+    # The text encoding the file's bytes showed ("utf-8", "utf-16", "cp1252"…); "" for
+    # formats that are not plain text (PDF, DOCX, images).
+    encoding: str = ""
+    # What the file says about itself outside its text: "title", "author", "site_name"…
+    metadata: dict[str, str] = attrs.field(factory=dict)
+    set_aside: tuple[SetAside, ...] = ()
 
 
 @attrs.frozen

@@ -59,6 +59,17 @@ _SVG_ROOT = re.compile(
 # element: still an SVG, and one the SVG parser must see to refuse its entities.
 _XML_PROLOGUE = re.compile(r"^(?:<\?xml|<!DOCTYPE)", re.I)
 _SVG_TAG = re.compile(r"<svg[\s>/]", re.I)
+_TEXT_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # \x1a: an old DOS end-of-file mark
+_MAX_CONTROL_SHARE = 0.01
+# Accented letters in Western text are a few per cent of its bytes; binary data is half.
+_MAX_HIGH_SHARE = 0.3
 _HTML_START = re.compile(
     r"^(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.S | re.I
 )
@@ -76,9 +87,10 @@ def identify(data: bytes) -> str:
         return DOCX if _is_docx(data) else ZIP
     if family is not None:
         return family
-    if not _looks_like_text(head):
+    decoded = head_text(head)
+    if decoded is None:
         return OCTET_STREAM
-    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()
+    text = decoded.lstrip()
     if _SVG_ROOT.match(text) or (_XML_PROLOGUE.match(text) and _SVG_TAG.search(text)):
         return SVG
     if _HTML_START.match(text):
@@ -133,12 +145,29 @@ def _is_json(data: bytes) -> bool:
     return True
 
 
-def _looks_like_text(head: bytes) -> bool:
+def head_text(head: bytes) -> str | None:
+    """The first bytes of a file as text, or None when they are not text.
+
+    Text is UTF-8 (with or without a byte-order mark), UTF-16 or UTF-32 with a byte-order
+    mark, or a single-byte encoding such as Latin-1 or Windows-1252: no NUL bytes, almost no
+    control characters, and mostly ASCII. Which single-byte encoding it is is left to the
+    parser that reads it; here it only has to be told from binary data.
+    """
+    for bom, encoding in _TEXT_BOMS:
+        # Text in UTF-16 or UTF-32 has NUL bytes (every ASCII character brings one); a
+        # "byte-order mark" followed by none is just two bytes that happen to look like one.
+        if head.startswith(bom) and (encoding == "utf-8" or b"\x00" in head[len(bom) :]):
+            return head.decode(encoding, "ignore").removeprefix("\ufeff")
     if b"\x00" in head:
-        return False
+        return None
     try:
-        head.decode("utf-8")
+        return head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still text.
-        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
-    return True
+        if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
+            return head[: exc.start].decode("utf-8")
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    high = sum(1 for byte in head if byte >= 0x80)
+    if controls > len(head) * _MAX_CONTROL_SHARE or high > len(head) * _MAX_HIGH_SHARE:
+        return None
+    return head.decode("latin-1")

@@ -178,7 +178,10 @@ class DocumentParser(Skill, Protocol):
 class DomainMapper(Skill, Protocol):
     def map(
         self, documents: Sequence[Document], conversation: Conversation | None, name: str
-    ) -> ContentSchema: ...
+    ) -> ContentSchema:
+        """The schema of the documents, named ``name``; an empty ``name`` asks the mapper to
+        name the site as the material does, leaving it empty when the material names none."""
+        ...
 
 
 class ContentStructurer(Skill, Protocol):

@@ -148,7 +148,10 @@ def _generate(args: argparse.Namespace, container: Container, settings: Settings
         raise UsageError(exc.message) from None
     out.mkdir(parents=True, exist_ok=True)
     request = PipelineInput(
-        name=args.name or _default_name(source),
+        # --name wins; without it the site is named as the material names it, and only when
+        # the material names nobody after the folder.
+        name=args.name or "",
+        fallback_name=_default_name(source),
         sources=material.sources,
         rejected=material.rejected,
         brand=BrandInputs(

@@ -22,11 +22,11 @@ from plugins.offline.facts import (
     ItemFacts,
     item_facts,
 )
+from plugins.offline.identity import site_identity
 from plugins.offline.naming import humanise, plural, singular
 from plugins.offline.shape import EntityGroup, entity_groups
 from plugins.offline.values import classify, combine
 
-DEFAULT_SCHEMA_NAME = "Portfolio"
 # Leaves room below the schema limit (60 fields) for the text and image fields; a file
 # with more distinct keys than this is not describing items field by field.
 MAX_KEY_FIELDS = 50
@@ -64,7 +64,10 @@ class OfflineDomainMapper:
         # The conversation is not used yet: offline, the person refines the inferred schema
         # afterwards through the questionnaire, which edits the schema directly.
         entities = tuple(_entity(group) for group in entity_groups(documents))
-        return ContentSchema(name=name.strip() or DEFAULT_SCHEMA_NAME, entities=entities)
+        # Without a name from the person, the site is named as the material names it; when
+        # it names nothing the name stays empty and the caller falls back (the folder's name).
+        chosen = name.strip() or site_identity(documents).title
+        return ContentSchema(name=chosen, entities=entities)
 
 
 def _entity(group: EntityGroup) -> Entity:
@@ -73,20 +76,17 @@ def _entity(group: EntityGroup) -> Entity:
     if any(f.body is not None for f in facts):
         fields.append(Field(id=BODY_FIELD, label="Text", type=FieldType.MARKDOWN))
     is_collection = group.kind is EntityKind.COLLECTION
-    sources = ", ".join(d.source for d in group.documents)
     if is_collection:
         name, plural_name = humanise(group.entity_id), humanise(plural(group.entity_id))
-        description = f"{len(group.sections)} {plural_name.lower()} found in {sources}."
     else:
         name = plural_name = humanise(group.entity_id)
-        description = f"The page described in {sources}."
     return Entity(
         id=group.entity_id,
         name=name,
         plural_name=plural_name,
         kind=group.kind,
         fields=tuple(fields),
-        description=description,
+        description="",
         icon=_icon(group.entity_id),
         sortable=is_collection,
     )

@@ -33,7 +33,12 @@ from tests.unit.plugins.sample_files import docx, image_bytes, plain_zip
         (b"<!-- note --><body><p>x</p></body>", "text/html"),
         # A multi-byte character cut at the end of the inspected head is still text.
         (("a" + "é" * 3000).encode(), "text/plain"),
-        (b"\xff\xfe not utf-8", "application/octet-stream"),
+        # Text in the other encodings people's files come in.
+        ("Zoë Hartmann, Sète".encode("cp1252"), "text/plain"),
+        ("<html><title>Café</title></html>".encode("utf-16"), "text/html"),
+        ('{"name": "Zoë"}'.encode("utf-16"), "text/plain"),
+        # Mostly bytes above ASCII: binary whatever it starts with.
+        (b"\xff\xfe" + bytes(range(0x80, 0xFF)) * 2, "application/octet-stream"),
     ],
 )
 def test_identify(data: bytes, expected: str) -> None:

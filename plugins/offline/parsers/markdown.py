@@ -13,22 +13,24 @@ from domain.documents import Block, BlockKind, Document, IngestLimits, Locator, 
 from domain.errors import InvalidInput
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
-from plugins.offline.naming import humanise, source_stem
 from plugins.offline.parsers.frontmatter import read_front_matter
 from plugins.offline.parsers.tables import is_delimiter_row, split_markdown_row, table_blocks
 from plugins.offline.parsers.textlines import (
     SourceLine,
     decode_text,
     key_value,
+    read_text,
     span,
     split_lines,
     underline_level,
 )
+from plugins.offline.parsers.titles import document_title
 
 MARKDOWN_MEDIA_TYPE = "text/markdown"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
+# "#Title" without a space is a heading too: people write it that way.
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*)|([^#\s].*))?$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^`]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})$")
 _LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(\S.*)$")
@@ -53,30 +55,23 @@ class MarkdownParser:
         return claimed and decode_text(source.data) is not None
 
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
-        text = decode_text(source.data)
-        if text is None:
-            raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")
-        lines = split_lines(text)
+        decoded = read_text(source.data)
+        if decoded is None:
+            raise InvalidInput(f"{source.name} is not readable text.", code="unreadable")
+        lines = split_lines(decoded.text)
         front = read_front_matter(lines, source.name)
         body = lines[front.body_start :] if front else lines
         blocks = _MarkdownBlocks().parse(body)
         return Document(
             source=source.name,
             media_type=MARKDOWN_MEDIA_TYPE,
-            title=_title(front.data if front else {}, blocks, source.name),
+            title=document_title((front.data if front else {}).get("title"), blocks, source.name),
             blocks=tuple(blocks),
             front_matter=front.data if front else {},
             front_matter_locator=front.locator if front else None,
             parser=self.name,
+            encoding=decoded.encoding,
         )
-
-
-def _title(front_matter: dict[str, object], blocks: list[Block], source_name: str) -> str:
-    declared = front_matter.get("title")
-    if isinstance(declared, str | int | float) and str(declared).strip():
-        return str(declared).strip()
-    heading = next((b for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
-    return heading.text if heading else humanise(source_stem(source_name))
 
 
 class _MarkdownBlocks:
@@ -108,7 +103,7 @@ class _MarkdownBlocks:
         heading = _ATX.match(line.text)
         if heading is not None:
             self._flush()
-            text = _without_closing_hashes((heading.group(2) or "").strip())
+            text = _without_closing_hashes((heading.group(2) or heading.group(3) or "").strip())
             if text:
                 self._add(BlockKind.HEADING, text, span([line]), level=len(heading.group(1)))
             return index + 1

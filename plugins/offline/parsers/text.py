@@ -8,15 +8,16 @@ from domain.documents import Block, BlockKind, Document, IngestLimits, SourceFil
 from domain.errors import InvalidInput
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
-from plugins.offline.naming import humanise, source_stem
 from plugins.offline.parsers.textlines import (
     SourceLine,
     decode_text,
     key_value,
+    read_text,
     span,
     split_lines,
     underline_level,
 )
+from plugins.offline.parsers.titles import document_title
 
 TEXT_MEDIA_TYPE = "text/plain"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+(\S.*)$")
@@ -39,20 +40,18 @@ class PlainTextParser:
         return claimed and decode_text(source.data) is not None
 
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
-        text = decode_text(source.data)
-        if text is None:
-            raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")
-        blocks = parse_text_blocks(split_lines(text))
-        title = next(
-            (b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1),
-            humanise(source_stem(source.name)),
-        )
+        decoded = read_text(source.data)
+        if decoded is None:
+            raise InvalidInput(f"{source.name} is not readable text.", code="unreadable")
+        blocks = parse_text_blocks(split_lines(decoded.text))
+        title = document_title(None, blocks, source.name)
         return Document(
             source=source.name,
             media_type=TEXT_MEDIA_TYPE,
             title=title,
             blocks=tuple(blocks),
             parser=self.name,
+            encoding=decoded.encoding,
         )
 
 

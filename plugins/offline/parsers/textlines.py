@@ -10,6 +10,16 @@ import attrs
 from domain.documents import Locator
 
 UTF8_BOM = b"\xef\xbb\xbf"
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (UTF8_BOM, "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_MAX_HIGH_SHARE = 0.3
+_WESTERN_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman"]
 # C0 controls other than tab, line feed, form feed and carriage return do not occur in
 # text people write; a few stray ones (an old DOS end-of-file mark) are tolerated.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -29,17 +39,72 @@ _UNDERLINE = re.compile(r"^(=+|-+)$")
 _MIN_UNDERLINE = 3
 
 
+@attrs.frozen
+class DecodedText:
+    """Text decoded from bytes, with the encoding its bytes showed (``utf-8``, ``utf-8-sig``,
+    ``utf-16``, ``cp1252``…). Line endings are '\\n' or '\\r\\n'; old Mac '\\r' endings
+    are turned into '\\n' so that line numbers match what an editor shows."""
+
+    text: str
+    encoding: str
+
+
 def decode_text(data: bytes) -> str | None:
-    """The text of UTF-8 bytes (a leading BOM dropped), or None when they are not text."""
-    if b"\x00" in data:
-        return None
+    """The text of ``data``, or None when its bytes are not text (see ``read_text``)."""
+    decoded = read_text(data)
+    return decoded.text if decoded is not None else None
+
+
+def read_text(data: bytes) -> DecodedText | None:
+    """Decode ``data`` by what its bytes show, or None when they are not text.
+
+    A byte-order mark decides first (UTF-8, UTF-16, UTF-32); then strict UTF-8; then
+    ``charset-normalizer`` among the Western single-byte encodings people's notes come in
+    (Windows-1252, Latin-1, Latin-9, Mac Roman) — on short texts an open guess often lands on
+    an Asian or Central-European code page that garbles every accent — and only then among
+    all the encodings it knows.
+    """
+    encoding = _by_bom(data)
+    if encoding is None and b"\x00" in data:
+        return None  # NUL bytes without a byte-order mark: binary, or UTF-16 we cannot place
     try:
-        text = data.removeprefix(UTF8_BOM).decode("utf-8")
+        text = data.decode(encoding or "utf-8")
+        encoding = encoding or "utf-8"
     except UnicodeDecodeError:
-        return None
+        if encoding is not None:
+            return None
+        guessed = _guess(data)
+        if guessed is None:
+            return None
+        text, encoding = guessed
+    text = text.removeprefix("\ufeff")
+    if "\r" in text and "\r\n" not in text:
+        text = text.replace("\r", "\n")
     if len(_CONTROL.findall(text)) > max(1, int(len(text) * _MAX_CONTROL_SHARE)):
         return None
-    return text
+    return DecodedText(text=text, encoding=encoding)
+
+
+def _by_bom(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        # UTF-16 and UTF-32 text has NUL bytes; two bytes that look like a mark without
+        # them are not one.
+        if data.startswith(bom) and (encoding == "utf-8-sig" or b"\x00" in data[len(bom) :]):
+            return encoding
+    return None
+
+
+def _guess(data: bytes) -> tuple[str, str] | None:
+    import charset_normalizer
+
+    if sum(1 for byte in data if byte >= 0x80) > len(data) * _MAX_HIGH_SHARE:
+        return None  # accented letters are a few per cent of a text's bytes, not half
+
+    for isolation in (_WESTERN_ENCODINGS, None):
+        best = charset_normalizer.from_bytes(data, cp_isolation=isolation).best()
+        if best is not None:
+            return str(best), best.encoding
+    return None
 
 
 @attrs.frozen

@@ -106,9 +106,11 @@ def test_locators_give_lines_and_exact_character_spans() -> None:
         assert source_text.split("\n")[0] in lines[line - 1]
 
 
-def test_title_falls_back_to_first_h1_then_to_the_file_name() -> None:
+def test_title_falls_back_to_the_top_heading_then_to_the_file_name() -> None:
     assert parse("Intro\n\n# The Studio\n\n# Other\n").title == "The Studio"
-    assert parse("## Not a title\n\ntext\n", name="notes/my_best-work.md").title == "My best work"
+    assert parse("## Only heading\n\ntext\n", name="untitled 2.md").title == "Only heading"
+    assert parse("#No space\n\ntext\n", name="untitled 2.md").title == "No space"
+    assert parse("just text\n", name="notes/02_my_best-work.md").title == "My best work"
 
 
 def test_front_matter_that_is_not_a_mapping_is_ordinary_text() -> None:

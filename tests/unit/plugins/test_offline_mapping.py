@@ -82,7 +82,8 @@ def test_repeated_sections_make_a_collection_named_after_the_file(parse: Parse) 
     assert project.icon == "folder"
     assert project.sortable
     assert project.display_field == "title"
-    assert "projects.md" in project.description
+    # Visitors never read file names: nothing says where the items were found.
+    assert "projects.md" not in project.description
 
 
 def test_field_types_are_inferred_from_every_value_seen(parse: Parse) -> None:
@@ -286,7 +287,7 @@ def test_ids_stay_valid_for_odd_file_names(parse: Parse) -> None:
     }
 
 
-def test_no_documents_give_an_empty_but_valid_schema() -> None:
-    schema = schema_of([], name="  ")
+def test_no_documents_give_an_empty_schema_the_caller_names() -> None:
+    schema = OfflineDomainMapper().map([], None, "  ")
     assert schema.entities == ()
-    assert schema.name == "Portfolio"
+    assert schema.name == ""  # the pipeline then falls back to the folder's name

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,7 +77,7 @@ def test_document_title_and_identity() -> None:
     assert parse("just words\n", name="notes/studio_notes.txt").title == "Studio notes"
 
 
-def test_accepts_only_utf8_text_files() -> None:
+def test_accepts_text_files_in_any_common_encoding() -> None:
     parser = PlainTextParser()
     assert parser.accepts(SourceFile(name="a.txt", data=b"hello"))
     assert parser.accepts(SourceFile(name="a.TXT", data="caf\u00e9".encode()))
@@ -85,8 +86,28 @@ def test_accepts_only_utf8_text_files() -> None:
     assert parser.accepts(SourceFile(name="a.txt", data=b""))
     assert not parser.accepts(SourceFile(name="a.md", data=b"hello"))
     assert not parser.accepts(SourceFile(name="a.txt", data=b"hel\x00lo"))
-    assert not parser.accepts(SourceFile(name="a.txt", data="caf\u00e9".encode("latin-1")))
+    assert parser.accepts(SourceFile(name="a.txt", data="caf\u00e9".encode("latin-1")))
+    assert parser.accepts(SourceFile(name="a.txt", data="caf\u00e9".encode("utf-16")))
     assert not parser.accepts(SourceFile(name="a.txt", data=b"\x89PNG\r\n\x1a\n\x01\x02\x03"))
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("Bio: Zoë\r\n\r\nBorn in Sète.\r\n".encode("cp1252"), "cp1252"),
+        ("Bio: Zoë\n\nBorn in Sète.\n".encode("utf-16"), "utf-16"),
+        (b"\xef\xbb\xbf" + "Bio: Zoë\n\nBorn in Sète.\n".encode(), "utf-8-sig"),
+        ("Bio: Zoë\r\rBorn in Sète.\r".encode(), "utf-8"),
+    ],
+)
+def test_the_encoding_is_read_from_the_bytes_and_recorded(data: bytes, encoding: str) -> None:
+    document = PlainTextParser().parse(SourceFile(name="bio.txt", data=data), IngestLimits())
+    assert document.encoding == encoding
+    assert [(b.kind, b.key, b.text) for b in document.blocks] == [
+        (BlockKind.KEY_VALUE, "Bio", "Zoë"),
+        (BlockKind.PARAGRAPH, None, "Born in Sète."),
+    ]
+    assert document.blocks[1].locator.line == 3
 
 
 def test_parse_refuses_binary_even_when_called_directly() -> None:
