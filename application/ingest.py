@@ -9,7 +9,6 @@ Either way the rest of the batch goes on.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Sequence
 
 from domain.documents import (
@@ -22,10 +21,8 @@ from domain.documents import (
     SourceFile,
 )
 from domain.media_types import CLAIMED_BY_SUFFIX, IMAGE_TYPES, identify
+from domain.names import unsafe_name_reason
 from domain.ports import DocumentParser
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def ingest(
@@ -102,19 +99,6 @@ def claimed_type(name: str) -> str | None:
     """The media type a file's name claims, for the formats whose bytes are unmistakable."""
     suffix = posixpath.splitext(name.lower())[1]
     return CLAIMED_BY_SUFFIX.get(suffix)
-
-
-def unsafe_name_reason(name: str) -> str | None:
-    """Why a file name is refused, or None. Names are labels, never paths, but a name that
-    tries to climb out of its folder or hides control characters is refused outright."""
-    if _CONTROL.search(name):
-        return "the file name contains control characters"
-    normalised = name.replace("\\", "/")
-    if normalised.startswith("/") or _DRIVE.match(normalised):
-        return f"the file name {name!r} is an absolute path; names are never used as paths"
-    if ".." in normalised.split("/"):
-        return f"the file name {name!r} climbs out of its folder ('..'); names are never paths"
-    return None
 
 
 def nothing_readable(result: IngestResult, what: str) -> str:

@@ -74,7 +74,9 @@ class ProjectService:
         access: ProjectAccess,
         clock: Clock,
         ids: IdGenerator,
+        ttl_seconds: int,
     ) -> None:
+        self._ttl = ttl_seconds
         self._repository = repository
         self._storage = storage
         self._sessions = sessions
@@ -124,18 +126,21 @@ class ProjectService:
         return updated
 
     def delete(self, project_id: str, user_id: str) -> None:
-        """Delete the project, its records and every file it stored."""
+        """Delete the project, its records and every file it stored; an active run is
+        cancelled (its worker stops at the next phase boundary and finds the project gone)."""
         self._access.require(project_id, user_id, Role.OWNER)
-        if self._repository.get_project(project_id) is None:
-            return
-        runs = self._repository.list_runs(project_id)
-        if any(r.status in ACTIVE_RUN_STATUSES for r in runs):
-            raise Conflict(
-                "cancel the running generation before deleting the project", code="run_active"
-            )
+        self.erase(project_id)
+
+    def erase(self, project_id: str) -> None:
+        """Remove a project and everything it holds (no access check: callers decide)."""
+        for run in self._repository.list_runs(project_id):
+            if run.status in ACTIVE_RUN_STATUSES:
+                self._sessions.put(keys.run_cancel_session(run.id), b"1", self._ttl)
+        # Rows first: once the project row is gone, a concurrent start, upload or membership
+        # change finds no project (they lock its row) and answers 404.
+        self._repository.delete_project(project_id)
         self._storage.delete_prefix(keys.project_prefix(project_id))
         self._sessions.delete(keys.conversation_session(project_id))
-        self._repository.delete_project(project_id)
 
     def members(self, project_id: str, user_id: str) -> list[tuple[Membership, str]]:
         """Members with their e-mail addresses."""
@@ -157,3 +162,16 @@ class ProjectService:
         membership = Membership(project_id, member.id, role)
         self._repository.set_membership(membership)
         return membership
+
+    def remove_member(self, project_id: str, user_id: str, member_id: str) -> None:
+        """Take a member out of the project: the owner removes anyone but themselves; any
+        member may leave. What they uploaded or changed stays with the project."""
+        needed = Role.VIEWER if member_id == user_id else Role.OWNER
+        project = self._access.require(project_id, user_id, needed)
+        if member_id == project.owner_id:
+            raise Conflict(
+                "the owner cannot leave or be removed; delete the project instead",
+                code="owner_role",
+            )
+        if not self._repository.remove_membership(project_id, member_id):
+            raise NotFound(f"no member {member_id!r} in this project", code="member_not_found")

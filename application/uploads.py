@@ -7,8 +7,6 @@ was accepted are they written to storage and recorded. A refused request stores 
 
 from __future__ import annotations
 
-import posixpath
-import re
 import tempfile
 from typing import IO
 
@@ -18,13 +16,12 @@ from application import keys
 from application.access import ProjectAccess
 from application.upload_types import detect_media_type
 from domain.errors import InvalidInput, NotFound
+from domain.names import normalise_name
 from domain.ports import Clock, IdGenerator, ProjectRepository, Storage
 from domain.project import Role, Upload, UploadKind
 from domain.refusals import LimitExceeded, Unprocessable
 
 SPOOL_MEMORY_BYTES = 1024 * 1024
-MAX_NAME_CHARS = 255
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @attrs.frozen
@@ -32,14 +29,6 @@ class UploadLimits:
     max_file_bytes: int
     max_request_bytes: int
     max_files: int
-
-
-def clean_name(name: str) -> str:
-    """A logical name for a file (documents cite it, images are found by it); never a path."""
-    name = _CONTROL.sub("", name.replace("\\", "/"))
-    parts = [p for p in name.split("/") if p not in ("", ".", "..")]
-    cleaned = "/".join(parts)[-MAX_NAME_CHARS:].lstrip("/")
-    return cleaned or "file"
 
 
 @attrs.define
@@ -67,7 +56,7 @@ class UploadBatch:
                 code="too_many_files",
             )
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115
-        self._open = _ReceivedFile(name=clean_name(name), spool=spool)
+        self._open = _ReceivedFile(name=normalise_name(name), spool=spool)
         self.files.append(self._open)
 
     def write(self, chunk: bytes) -> None:
@@ -146,7 +135,6 @@ class UploadService:
         if not batch.files:
             raise Unprocessable("the request holds no file part", code="no_files")
         types = [detect_media_type(f.spool, f.name) for f in batch.files]
-        taken = {u.original_name for u in self._repository.list_uploads(project_id)}
         stored: list[Upload] = []
         try:
             for received, media_type in zip(batch.files, types, strict=True):
@@ -158,15 +146,16 @@ class UploadService:
                     id=upload_id,
                     project_id=project_id,
                     kind=kind,
-                    original_name=_unique(received.name, taken),
+                    original_name=received.name,
                     stored_key=key,
                     media_type=media_type,
                     size=obj.size,
                     sha256=obj.sha256,
                     created=self._clock.now(),
                 )
-                taken.add(upload.original_name)
-                self._repository.add_upload(upload)
+                # The repository settles the name atomically: two uploads of ``a.md`` become
+                # ``a.md`` and ``a-2.md`` even when they arrive at the same moment.
+                upload = self._repository.add_upload(upload)
                 stored.append(upload)
         except BaseException:
             # All or nothing: take back what this request already stored.
@@ -196,14 +185,3 @@ class UploadService:
         upload = self.get(project_id, user_id, upload_id)
         self._repository.delete_upload(upload.id)
         self._storage.delete(upload.stored_key)
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    """Two uploads of ``a.md`` become ``a.md`` and ``a-2.md``: documents are known by name."""
-    if name not in taken:
-        return name
-    stem, ext = posixpath.splitext(name)
-    n = 2
-    while f"{stem}-{n}{ext}" in taken:
-        n += 1
-    return f"{stem}-{n}{ext}"

@@ -151,16 +151,6 @@ class Container(containers.DeclarativeContainer):
         max_request_bytes=http.max_request_bytes,
         max_files=http.max_files_per_request,
     )
-    accounts = providers.Singleton(
-        AccountService,
-        repository=repository,
-        hasher=password_hasher,
-        tokens=access_tokens,
-        sessions=sessions,
-        ids=ids,
-        session_secret=secrets.provided.session_secret,
-        session_ttl_seconds=http.session_ttl_seconds,
-    )
     projects = providers.Singleton(
         ProjectService,
         repository=repository,
@@ -169,6 +159,18 @@ class Container(containers.DeclarativeContainer):
         access=project_access,
         clock=clock,
         ids=ids,
+        ttl_seconds=http.session_ttl_seconds,
+    )
+    accounts = providers.Singleton(
+        AccountService,
+        repository=repository,
+        hasher=password_hasher,
+        tokens=access_tokens,
+        sessions=sessions,
+        ids=ids,
+        projects=projects,
+        session_secret=secrets.provided.session_secret,
+        session_ttl_seconds=http.session_ttl_seconds,
     )
     uploads = providers.Singleton(
         UploadService,

@@ -24,15 +24,25 @@ class PasswordHasher(Protocol):
         ...
 
 
+@attrs.frozen
+class AccessClaims:
+    """Who an access token names, and the user's token version it was issued under."""
+
+    user_id: str
+    version: int
+
+
 class AccessTokens(Protocol):
     """Short-lived signed access tokens naming a user."""
 
-    def issue(self, user_id: str) -> tuple[str, int]:
+    def issue(self, user_id: str, version: int = 0) -> tuple[str, int]:
         """A new token and its lifetime in seconds."""
         ...
 
-    def verify(self, token: str) -> str:
-        """The user id the token names; raises Unauthenticated when invalid or expired."""
+    def verify(self, token: str) -> AccessClaims:
+        """What the token says; raises Unauthenticated when it is invalid, expired, not yet
+        valid, issued in the future or signed with another algorithm. Whether the user still
+        exists is the caller's check."""
         ...
 
 

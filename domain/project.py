@@ -172,6 +172,9 @@ class User:
     email: str
     password_hash: str
     role: str = "user"
+    # Raised by logout-everywhere: access and refresh tokens carry the version they were
+    # issued under and stop working once it changes.
+    token_version: int = 0
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from typing import Any
 
 import jwt
 
+from domain.accounts import AccessClaims
 from domain.ports import Clock
 from domain.refusals import Unauthenticated
 
@@ -16,14 +17,35 @@ PREVIEW_AUDIENCE = "kirbygen-preview"
 ALGORITHM = "HS256"
 
 
-def _check_expiry(claims: dict[str, Any], clock: Clock) -> None:
-    """PyJWT compares "exp" (and "iat", "nbf") with the system time, so its time checks are
-    off and expiry is checked here against the injected clock (tests need not sleep)."""
-    expires = claims.get("exp")
-    if not isinstance(expires, int) or isinstance(expires, bool):
-        raise jwt.InvalidTokenError("exp is not an integer")
-    if expires <= clock.now().timestamp():
+# Tolerated difference between the clocks of the processes that issue and check tokens.
+CLOCK_SKEW_SECONDS = 30
+
+
+def _timestamp(claims: dict[str, Any], name: str, *, required: bool) -> int | None:
+    value = claims.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise jwt.InvalidTokenError(f"{name} is not an integer")
+    return value
+
+
+def _check_times(claims: dict[str, Any], clock: Clock) -> None:
+    """PyJWT compares "exp", "iat" and "nbf" with the system time, so its time checks are
+    off and they are checked here against the injected clock (tests need not sleep): expired,
+    not valid yet, or issued in the future (beyond the tolerated skew) is refused."""
+    now = clock.now().timestamp()
+    expires = _timestamp(claims, "exp", required=True)
+    assert expires is not None
+    if expires <= now:
         raise jwt.ExpiredSignatureError("the token has expired")
+    issued = _timestamp(claims, "iat", required=True)
+    assert issued is not None
+    if issued > now + CLOCK_SKEW_SECONDS:
+        raise jwt.ImmatureSignatureError("the token was issued in the future")
+    not_before = _timestamp(claims, "nbf", required=False)
+    if not_before is not None and not_before > now + CLOCK_SKEW_SECONDS:
+        raise jwt.ImmatureSignatureError("the token is not valid yet")
 
 
 class _JwtSigner:
@@ -64,7 +86,7 @@ class _JwtSigner:
                 "verify_nbf": False,
             },
         )
-        _check_expiry(claims, self._clock)
+        _check_times(claims, self._clock)
         return claims
 
 
@@ -73,20 +95,23 @@ class JwtAccessTokens(_JwtSigner):
 
     audience = AUDIENCE
 
-    def issue(self, user_id: str) -> tuple[str, int]:
-        return self._sign({"sub": user_id})
+    def issue(self, user_id: str, version: int = 0) -> tuple[str, int]:
+        return self._sign({"sub": user_id, "ver": version})
 
-    def verify(self, token: str) -> str:
+    def verify(self, token: str) -> AccessClaims:
         try:
-            claims = self._claims(token, ["sub", "exp", "iat"])
+            claims = self._claims(token, ["sub", "exp", "iat", "ver"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired; refresh it") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("the access token is not valid") from None
         subject = claims.get("sub")
+        version = claims.get("ver")
         if not isinstance(subject, str) or not subject:
             raise Unauthenticated("the access token names no user")
-        return subject
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise Unauthenticated("the access token is not valid")
+        return AccessClaims(subject, version)
 
 
 class JwtPreviewTokens(_JwtSigner):

@@ -213,11 +213,18 @@ def user_row(user: User) -> UserRow:
         email_key=email_key(user.email),
         password_hash=user.password_hash,
         role=user.role,
+        token_version=user.token_version,
     )
 
 
 def user_from_row(row: UserRow) -> User:
-    return User(id=row.id, email=row.email, password_hash=row.password_hash, role=row.role)
+    return User(
+        id=row.id,
+        email=row.email,
+        password_hash=row.password_hash,
+        role=row.role,
+        token_version=row.token_version,
+    )
 
 
 def membership_from_row(row: MembershipRow) -> Membership:

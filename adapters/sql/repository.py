@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.sql import mapping
@@ -17,6 +21,7 @@ from adapters.sql.tables import (
     UserRow,
 )
 from domain.errors import InvalidInput, NotFound
+from domain.names import name_candidates
 from domain.ports import Page
 from domain.project import (
     ACTIVE_RUN_STATUSES,
@@ -28,6 +33,15 @@ from domain.project import (
     Upload,
     User,
 )
+from domain.refusals import Conflict
+
+# How many names an upload may try before giving up (each failure means a concurrent
+# upload took that name in the meantime).
+MAX_NAME_ATTEMPTS = 1000
+
+
+def _run_active() -> Conflict:
+    return Conflict("a run of this project is already in progress", code="run_active")
 
 
 class SqlProjectRepository:
@@ -91,11 +105,18 @@ class SqlProjectRepository:
     # --- runs ---------------------------------------------------------------------------------
 
     def add_run(self, run: Run) -> None:
-        with self._tx.write() as session:
-            _require_project(session, run.project_id)
-            if session.get(RunRow, run.id) is not None:
-                raise InvalidInput(f"run {run.id!r} already exists", code="duplicate")
-            session.add(mapping.run_row(run))
+        try:
+            with self._tx.write() as session:
+                _lock_project(session, run.project_id)
+                if session.get(RunRow, run.id) is not None:
+                    raise InvalidInput(f"run {run.id!r} already exists", code="duplicate")
+                session.add(mapping.run_row(run))
+        except IntegrityError:
+            # The partial unique index: another request started a run of this project first
+            # (or the project was deleted meanwhile).
+            if self.get_project(run.project_id) is None:
+                raise NotFound(f"no project {run.project_id!r}") from None
+            raise _run_active() from None
 
     def get_run(self, run_id: str) -> Run | None:
         with self._tx.read() as session:
@@ -103,12 +124,15 @@ class SqlProjectRepository:
             return None if row is None else mapping.run_from_row(row)
 
     def update_run(self, run: Run) -> None:
-        with self._tx.write() as session:
-            result = session.execute(
-                update(RunRow).where(RunRow.id == run.id).values(**mapping.run_values(run))
-            )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                raise NotFound(f"no run {run.id!r}")
+        try:
+            with self._tx.write() as session:
+                result = session.execute(
+                    update(RunRow).where(RunRow.id == run.id).values(**mapping.run_values(run))
+                )
+                if result.rowcount == 0:  # type: ignore[attr-defined]
+                    raise NotFound(f"no run {run.id!r}")
+        except IntegrityError:  # made active again while another run of the project is
+            raise _run_active() from None
 
     def list_runs(self, project_id: str) -> list[Run]:
         with self._tx.read() as session:
@@ -159,12 +183,30 @@ class SqlProjectRepository:
 
     # --- uploads ------------------------------------------------------------------------------
 
-    def add_upload(self, upload: Upload) -> None:
+    def add_upload(self, upload: Upload) -> Upload:
         with self._tx.write() as session:
-            _require_project(session, upload.project_id)
+            _lock_project(session, upload.project_id)
             if session.get(UploadRow, upload.id) is not None:
                 raise InvalidInput(f"upload {upload.id!r} already exists", code="duplicate")
-            session.add(mapping.upload_row(upload))
+            # The unique constraint decides; a name taken by a concurrent upload between the
+            # read and the insert only costs another attempt (in a savepoint).
+            taken = set(
+                session.scalars(
+                    select(UploadRow.original_name).where(UploadRow.project_id == upload.project_id)
+                )
+            )
+            candidates = (n for n in name_candidates(upload.original_name) if n not in taken)
+            for _, name in zip(range(MAX_NAME_ATTEMPTS), candidates, strict=False):
+                named = attrs.evolve(upload, original_name=name)
+                try:
+                    with session.begin_nested():
+                        session.add(mapping.upload_row(named))
+                except IntegrityError:
+                    continue
+                return named
+        raise Conflict(
+            f"no free name for {upload.original_name!r} in this project", code="name_taken"
+        )
 
     def get_upload(self, upload_id: str) -> Upload | None:
         with self._tx.read() as session:
@@ -209,20 +251,55 @@ class SqlProjectRepository:
             )
             return None if row is None else mapping.user_from_row(row)
 
-    def set_membership(self, membership: Membership) -> None:
+    def token_version(self, user_id: str) -> int | None:
+        with self._tx.read() as session:
+            version: int | None = session.scalar(
+                select(UserRow.token_version).where(UserRow.id == user_id)
+            )
+            return version
+
+    def revoke_tokens(self, user_id: str) -> None:
         with self._tx.write() as session:
-            _require_project(session, membership.project_id)
-            row = session.get(MembershipRow, (membership.project_id, membership.user_id))
-            if row is None:
-                session.add(
-                    MembershipRow(
+            session.execute(
+                update(UserRow)
+                .where(UserRow.id == user_id)
+                .values(token_version=UserRow.token_version + 1)
+            )
+
+    def delete_user(self, user_id: str) -> None:
+        with self._tx.write() as session:
+            session.execute(delete(MembershipRow).where(MembershipRow.user_id == user_id))
+            session.execute(delete(UserRow).where(UserRow.id == user_id))
+
+    def set_membership(self, membership: Membership) -> None:
+        try:
+            with self._tx.write() as session:
+                # The project row is locked (PostgreSQL) so a concurrent delete waits or wins
+                # cleanly; the upsert makes two concurrent grants one row, the last role wins.
+                _lock_project(session, membership.project_id)
+                session.execute(
+                    upsert(session, MembershipRow)
+                    .values(
                         project_id=membership.project_id,
                         user_id=membership.user_id,
                         role=membership.role.value,
                     )
+                    .on_conflict_do_update(
+                        index_elements=[MembershipRow.project_id, MembershipRow.user_id],
+                        set_={"role": membership.role.value},
+                    )
                 )
-            else:
-                row.role = membership.role.value
+        except IntegrityError:  # the project was deleted between the lock and the insert
+            raise NotFound(f"no project {membership.project_id!r}") from None
+
+    def remove_membership(self, project_id: str, user_id: str) -> bool:
+        with self._tx.write() as session:
+            result = session.execute(
+                delete(MembershipRow).where(
+                    MembershipRow.project_id == project_id, MembershipRow.user_id == user_id
+                )
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def get_membership(self, project_id: str, user_id: str) -> Membership | None:
         with self._tx.read() as session:
@@ -239,6 +316,21 @@ class SqlProjectRepository:
             return [mapping.membership_from_row(row) for row in rows]
 
 
-def _require_project(session: Session, project_id: str) -> None:
-    if session.get(ProjectRow, project_id) is None:
+def _lock_project(session: Session, project_id: str) -> None:
+    """The project row, locked until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serialises writers), so a concurrent delete either waits or has already won."""
+    found = session.scalar(
+        select(ProjectRow.id).where(ProjectRow.id == project_id).with_for_update()
+    )
+    if found is None:
         raise NotFound(f"no project {project_id!r}")
+
+
+def upsert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT with ON CONFLICT support."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for the {dialect!r} database")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Insert, delete
+from sqlalchemy import Engine, Insert, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.database import Transactions
@@ -33,8 +33,9 @@ class SqlSessionStore:
             session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
             session.execute(statement)
 
-    def _upsert(self, key: str, value: bytes, expires_at: datetime) -> Insert:
-        # A native upsert: two requests saving the same session must not collide on the key.
+    def _insert(
+        self, key: str, value: bytes, expires_at: datetime
+    ) -> postgresql.Insert | sqlite.Insert:
         dialect = self._engine.dialect.name
         insert: postgresql.Insert | sqlite.Insert
         if dialect == "postgresql":
@@ -43,7 +44,11 @@ class SqlSessionStore:
             insert = sqlite.insert(SessionRow)
         else:
             raise NotImplementedError(f"no session upsert for the {dialect!r} database")
-        insert = insert.values(key=key, value=value, expires_at=expires_at)
+        return insert.values(key=key, value=value, expires_at=expires_at)
+
+    def _upsert(self, key: str, value: bytes, expires_at: datetime) -> Insert:
+        # A native upsert: two requests saving the same session must not collide on the key.
+        insert = self._insert(key, value, expires_at)
         return insert.on_conflict_do_update(
             index_elements=[SessionRow.key],
             set_={"value": insert.excluded.value, "expires_at": insert.excluded.expires_at},
@@ -63,6 +68,47 @@ class SqlSessionStore:
     def delete(self, key: str) -> None:
         with self._tx.write() as session:
             session.execute(delete(SessionRow).where(SessionRow.key == key))
+
+    def put_if(self, key: str, value: bytes, ttl_seconds: int, *, expected: bytes | None) -> bool:
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        now = self._clock.now()
+        expires_at = now + timedelta(seconds=ttl_seconds)
+        with self._tx.write() as session:
+            if expected is None:
+                # An expired row counts as absent; the insert then meets no conflict, and of two
+                # racing inserts the primary key lets one through.
+                session.execute(
+                    delete(SessionRow).where(SessionRow.key == key, SessionRow.expires_at <= now)
+                )
+                inserted = session.scalar(
+                    self._insert(key, bytes(value), expires_at)
+                    .on_conflict_do_nothing(index_elements=[SessionRow.key])
+                    .returning(SessionRow.key)
+                )
+                return inserted is not None
+            changed = session.execute(
+                update(SessionRow)
+                .where(
+                    SessionRow.key == key,
+                    SessionRow.value == bytes(expected),
+                    SessionRow.expires_at > now,
+                )
+                .values(value=bytes(value), expires_at=expires_at)
+            )
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    def delete_if(self, key: str, expected: bytes) -> bool:
+        now = self._clock.now()
+        with self._tx.write() as session:
+            result = session.execute(
+                delete(SessionRow).where(
+                    SessionRow.key == key,
+                    SessionRow.value == bytes(expected),
+                    SessionRow.expires_at > now,
+                )
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def purge_expired(self) -> int:
         """Delete every expired row now; returns how many."""

@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -49,6 +51,7 @@ class UserRow(Base):
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(32))
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ProjectRow(Base):
@@ -75,8 +78,22 @@ class MembershipRow(Base):
     role: Mapped[str] = mapped_column(String(32))
 
 
+# The database itself keeps a project to one active run: of two concurrent starts (from any
+# number of API processes) the second insert fails on this index.
+ACTIVE_RUN_WHERE = text("status IN ('queued', 'running')")
+
+
 class RunRow(Base):
     __tablename__ = "runs"
+    __table_args__ = (
+        Index(
+            "uq_runs_one_active_per_project",
+            "project_id",
+            unique=True,
+            sqlite_where=ACTIVE_RUN_WHERE,
+            postgresql_where=ACTIVE_RUN_WHERE,
+        ),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     project_id: Mapped[str] = mapped_column(
@@ -111,6 +128,8 @@ class ProgressEventRow(Base):
 
 class UploadRow(Base):
     __tablename__ = "uploads"
+    # Uploads are known by name in a project (documents cite them): unique in the database.
+    __table_args__ = (UniqueConstraint("project_id", "original_name"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     project_id: Mapped[str] = mapped_column(

@@ -59,12 +59,13 @@ def bearer_token(conn: HTTPConnection) -> str | None:
     return token.strip()
 
 
-def current_user(request: Request) -> str:
-    """The calling user's id from ``Authorization: Bearer <access token>``; else 401."""
+async def current_user(request: Request) -> str:
+    """The calling live user's id from ``Authorization: Bearer <access token>``; else 401."""
     token = bearer_token(request)
     if token is None:
         raise Unauthenticated("log in and send the access token as 'Authorization: Bearer …'")
-    return services(request).accounts.authenticate(token)
+    user_id: str = await run_in_threadpool(services(request).accounts.authenticate, token)
+    return user_id
 
 
 async def require_member(request: Request, user_id: str, role: Role) -> None:

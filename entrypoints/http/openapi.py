@@ -49,6 +49,7 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str) -> d
 
 PROJECT_ID = _param("project_id", "path", {"type": "string"}, "The project's id")
 UPLOAD_ID = _param("upload_id", "path", {"type": "string"}, "The upload's id")
+MEMBER_ID = _param("user_id", "path", {"type": "string"}, "The member's user id")
 RUN_ID = _param("run_id", "path", {"type": "string"}, "The run's id")
 PREVIEW_TOKEN = _param("token", "path", {"type": "string"}, "A preview token from POST …/preview")
 PREVIEW_PATH = _param(
@@ -127,8 +128,16 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": _op("End the login session (refresh cookie)", "auth",
                     (204, _no_content("Logged out")), (429, 503), public=True)
     },
+    "/api/auth/logout-everywhere": {
+        "post": _op("End every login of the caller: all access and refresh tokens", "auth",
+                    (204, _no_content("Logged out everywhere")), _BASE)
+    },
     "/api/auth/me": {
-        "get": _op("The caller", "auth", (200, _json("UserEnvelope", "Me")), (*_BASE, 404))
+        "get": _op("The caller", "auth", (200, _json("UserEnvelope", "Me")), (*_BASE, 404)),
+        "delete": _op("Delete the caller's account (password confirms): owned projects and "
+                      "their files are deleted, memberships elsewhere end", "auth",
+                      (204, _no_content("Deleted")), (*_BASE, 400, 404, 413),
+                      body="PasswordConfirmation"),
     },
     "/api/projects": {
         "post": _op("Create a project", "projects", (201, _json("Project", "Created")),
@@ -156,6 +165,11 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": _op("Add a member or change their role (owner only)", "projects",
                    (200, _json("Member", "Set")), (*_PROJECT, 409, 413),
                    params=(PROJECT_ID,), body="MemberSet"),
+    },
+    f"{_P}/members/{{user_id}}": {
+        "delete": _op("Remove a member (owner), or leave the project (any member)", "projects",
+                      (204, _no_content("Removed")), (*_PROJECT, 409),
+                      params=(PROJECT_ID, MEMBER_ID)),
     },
     f"{_P}/uploads": {
         "post": {

@@ -57,6 +57,7 @@ SCHEMAS: dict[str, Any] = {
         ),
     ),
     "Credentials": obj(["email", "password"], email=STRING, password=STRING),
+    "PasswordConfirmation": obj(["password"], password=STRING),
     "User": obj(["id", "email"], id=STRING, email=STRING),
     "UserEnvelope": obj(["user"], user=ref("User")),
     "Login": obj(

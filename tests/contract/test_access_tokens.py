@@ -5,10 +5,14 @@ Expiry is tested by moving an injected clock past the lifetime, never by sleepin
 
 from __future__ import annotations
 
+import base64
+import warnings
+
+import jwt
 import pytest
 
 from adapters.auth.tokens import JwtAccessTokens
-from domain.accounts import AccessTokens
+from domain.accounts import AccessClaims, AccessTokens
 from domain.refusals import Unauthenticated
 from tests.fakes import FakeAccessTokens, FixedClock
 
@@ -32,14 +36,14 @@ def test_a_token_names_the_user_it_was_issued_to(tokens: AccessTokens) -> None:
     token, lifetime = tokens.issue("user-1")
     assert isinstance(token, str) and token
     assert lifetime == LIFETIME
-    assert tokens.verify(token) == "user-1"
+    assert tokens.verify(token).user_id == "user-1"
 
 
 def test_tokens_of_different_users_differ(tokens: AccessTokens) -> None:
     first, _ = tokens.issue("user-1")
     second, _ = tokens.issue("user-2")
     assert first != second
-    assert (tokens.verify(first), tokens.verify(second)) == ("user-1", "user-2")
+    assert (tokens.verify(first).user_id, tokens.verify(second).user_id) == ("user-1", "user-2")
 
 
 def test_a_token_is_valid_until_its_lifetime_has_passed(
@@ -47,7 +51,7 @@ def test_a_token_is_valid_until_its_lifetime_has_passed(
 ) -> None:
     token, lifetime = tokens.issue("user-1")
     clock.advance(seconds=lifetime - 1)
-    assert tokens.verify(token) == "user-1"
+    assert tokens.verify(token).user_id == "user-1"
     clock.advance(seconds=1)
     with pytest.raises(Unauthenticated, match="expired"):
         tokens.verify(token)
@@ -69,7 +73,7 @@ def test_a_token_issued_later_outlives_an_earlier_one(
     clock.advance(seconds=lifetime // 2)
     with pytest.raises(Unauthenticated):
         tokens.verify(early)
-    assert tokens.verify(late) == "user-1"
+    assert tokens.verify(late).user_id == "user-1"
 
 
 def tampered(token: str) -> list[str]:
@@ -118,4 +122,72 @@ def test_jwt_expiry_follows_the_injected_clock_not_the_system_time() -> None:
     clock = FixedClock()
     tokens = JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock)
     token, _ = tokens.issue("user-1")
-    assert tokens.verify(token) == "user-1"
+    assert tokens.verify(token).user_id == "user-1"
+
+
+def test_a_token_carries_the_token_version(tokens: AccessTokens) -> None:
+    token, _ = tokens.issue("user-1", 7)
+    assert tokens.verify(token) == AccessClaims("user-1", 7)
+    plain, _ = tokens.issue("user-1")
+    assert tokens.verify(plain).version == 0
+
+
+# --- JWT only: every claim is checked ----------------------------------------------------------
+
+
+def _forge(clock: FixedClock, algorithm: str = "HS256", **claims: object) -> str:
+    now = int(clock.now().timestamp())
+    body: dict[str, object] = {
+        "sub": "user-1",
+        "ver": 0,
+        "iat": now,
+        "exp": now + 60,
+        "iss": "kirbygen",
+        "aud": "kirbygen-api",
+    }
+    body.update(claims)
+    for name in [k for k, v in body.items() if v is None]:
+        del body[name]
+    with warnings.catch_warnings():  # the test secret is short for HS384/HS512; no matter
+        warnings.simplefilter("ignore")
+        return jwt.encode(body, SECRET, algorithm=algorithm)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"iat": "future"},  # issued in the future
+        {"nbf": "future"},  # not yet valid
+        {"exp": None},
+        {"iat": None},
+        {"ver": None},
+        {"ver": "0"},
+        {"sub": ""},
+        {"aud": "kirbygen-preview"},
+        {"iss": "someone-else"},
+    ],
+)
+def test_jwt_checks_every_claim(clock: FixedClock, claims: dict[str, object]) -> None:
+    future = int(clock.now().timestamp()) + 3600
+    resolved = {k: future if v == "future" else v for k, v in claims.items()}
+    token = _forge(clock, **resolved)
+    with pytest.raises(Unauthenticated):
+        JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock).verify(token)
+
+
+def test_jwt_accepts_its_own_claims(clock: FixedClock) -> None:
+    token = _forge(clock, nbf=int(clock.now().timestamp()))
+    claims = JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock).verify(token)
+    assert claims == AccessClaims("user-1", 0)
+
+
+@pytest.mark.parametrize("algorithm", ["HS384", "HS512", "none"])
+def test_jwt_refuses_another_algorithm(clock: FixedClock, algorithm: str) -> None:
+    if algorithm == "none":
+        header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+        signed = _forge(clock)
+        token = header + "." + signed.split(".")[1] + "."
+    else:
+        token = _forge(clock, algorithm=algorithm)
+    with pytest.raises(Unauthenticated):
+        JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock).verify(token)

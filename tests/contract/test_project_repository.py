@@ -64,11 +64,17 @@ def owned_project(repo: ProjectRepository, project_id: str = "p1", **kw: Any) ->
     return p
 
 
-def run(run_id: str = "r1", project_id: str = "p1", *, minutes: int = 0) -> Run:
+def run(
+    run_id: str = "r1",
+    project_id: str = "p1",
+    *,
+    minutes: int = 0,
+    status: RunStatus = RunStatus.QUEUED,
+) -> Run:
     return Run(
         id=run_id,
         project_id=project_id,
-        status=RunStatus.QUEUED,
+        status=status,
         created=T0 + timedelta(minutes=minutes),
     )
 
@@ -293,7 +299,7 @@ def test_list_runs_oldest_first_for_one_project(repo: ProjectRepository) -> None
     repo.add_project(project("p1"))
     repo.add_project(project("p2"))
     repo.add_run(run("late", minutes=5))
-    repo.add_run(run("early", minutes=1))
+    repo.add_run(run("early", minutes=1, status=RunStatus.SUCCEEDED))
     repo.add_run(run("other", "p2"))
     assert [r.id for r in repo.list_runs("p1")] == ["early", "late"]
     assert repo.list_runs("nothing") == []
@@ -305,7 +311,7 @@ def test_list_runs_oldest_first_for_one_project(repo: ProjectRepository) -> None
 def test_append_event_numbers_events_per_run(repo: ProjectRepository) -> None:
     repo.add_project(project())
     repo.add_run(run("r1"))
-    repo.add_run(run("r2"))
+    repo.add_run(run("r2", status=RunStatus.SUCCEEDED))
     first = repo.append_event(event("r1", "a", seq=99))  # a given seq is ignored
     second = repo.append_event(event("r1", "b"))
     other = repo.append_event(event("r2", "c"))
@@ -328,11 +334,13 @@ def test_an_event_needs_its_run(repo: ProjectRepository) -> None:
 def test_upload_round_trip_and_listing(repo: ProjectRepository) -> None:
     repo.add_project(project("p1"))
     repo.add_project(project("p2"))
-    second = upload("up2", minutes=2)
-    first = upload("up1", minutes=1)
-    repo.add_upload(second)
-    repo.add_upload(first)
-    repo.add_upload(upload("up3", "p2"))
+    second = repo.add_upload(upload("up2", minutes=2))
+    first = repo.add_upload(upload("up1", minutes=1))
+    other = repo.add_upload(upload("up3", "p2"))
+    # Names are unique per project: the second of a name gets a number.
+    assert second == upload("up2", minutes=2)
+    assert first.original_name == "CV (final)-2.pdf"
+    assert other.original_name == "CV (final).pdf"
     assert repo.get_upload("up1") == first
     assert repo.list_uploads("p1") == [first, second]
     repo.delete_upload("up1")

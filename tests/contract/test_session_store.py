@@ -5,6 +5,7 @@ Time to live is tested by moving an injected clock, never by sleeping.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -93,6 +94,94 @@ def test_large_values(sessions: SessionStore) -> None:
     value = bytes(range(256)) * 4096  # 1 MiB conversation state
     sessions.put("conv:p1", value, 60)
     assert sessions.get("conv:p1") == value
+
+
+# --- compare-and-set: what concurrent read-modify-writes rely on -----------------------------
+
+
+def test_put_if_absent_stores_only_once(sessions: SessionStore) -> None:
+    assert sessions.put_if("lock", b"a", 60, expected=None) is True
+    assert sessions.put_if("lock", b"b", 60, expected=None) is False
+    assert sessions.get("lock") == b"a"
+
+
+def test_put_if_absent_treats_an_expired_value_as_absent(
+    sessions: SessionStore, clock: FixedClock
+) -> None:
+    sessions.put("lock", b"old", 10)
+    clock.advance(seconds=11)
+    assert sessions.put_if("lock", b"new", 10, expected=None) is True
+    assert sessions.get("lock") == b"new"
+
+
+def test_put_if_replaces_only_the_expected_value(sessions: SessionStore) -> None:
+    sessions.put("k", b"v1", 60)
+    assert sessions.put_if("k", b"v2", 60, expected=b"other") is False
+    assert sessions.put_if("k", b"v2", 60, expected=b"v1") is True
+    assert sessions.put_if("k", b"v3", 60, expected=b"v1") is False  # v1 is no longer there
+    assert sessions.get("k") == b"v2"
+    assert sessions.put_if("missing", b"x", 60, expected=b"v1") is False
+    assert sessions.get("missing") is None
+
+
+def test_put_if_does_not_revive_an_expired_value(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"v1", 10)
+    clock.advance(seconds=11)
+    assert sessions.put_if("k", b"v2", 10, expected=b"v1") is False
+    assert sessions.get("k") is None
+
+
+def test_put_if_renews_the_ttl(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"v1", 10)
+    clock.advance(seconds=9)
+    assert sessions.put_if("k", b"v2", 10, expected=b"v1")
+    clock.advance(seconds=9)
+    assert sessions.get("k") == b"v2"
+
+
+@pytest.mark.parametrize("ttl", [0, -5])
+def test_put_if_needs_a_positive_ttl(sessions: SessionStore, ttl: int) -> None:
+    with pytest.raises(ValueError):
+        sessions.put_if("k", b"v", ttl, expected=None)
+
+
+def test_delete_if_deletes_only_the_expected_value(sessions: SessionStore) -> None:
+    sessions.put("k", b"v1", 60)
+    assert sessions.delete_if("k", b"other") is False
+    assert sessions.get("k") == b"v1"
+    assert sessions.delete_if("k", b"v1") is True
+    assert sessions.get("k") is None
+    assert sessions.delete_if("k", b"v1") is False
+
+
+def test_delete_if_ignores_an_expired_value(sessions: SessionStore, clock: FixedClock) -> None:
+    sessions.put("k", b"v1", 10)
+    clock.advance(seconds=11)
+    assert sessions.delete_if("k", b"v1") is False
+
+
+def test_racing_writers_one_wins_each_step(sessions: SessionStore) -> None:
+    """Threads racing on one key: each compare-and-set step has exactly one winner."""
+    sessions.put("k", b"start", 60)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(
+                lambda n: sessions.put_if("k", f"w{n}".encode(), 60, expected=b"start"), range(8)
+            )
+        )
+    assert results.count(True) == 1
+    winner = sessions.get("k")
+    assert winner is not None
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        deleted = list(pool.map(lambda _: sessions.delete_if("k", winner), range(8)))
+    assert deleted.count(True) == 1
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        locked = list(
+            pool.map(
+                lambda n: sessions.put_if("lock", str(n).encode(), 60, expected=None), range(8)
+            )
+        )
+    assert locked.count(True) == 1
 
 
 # --- SQL only: expired rows do not pile up ----------------------------------------------------

@@ -8,6 +8,7 @@ import attrs
 from attrs import AttrsInstance
 
 from domain.errors import InvalidInput, NotFound
+from domain.names import name_candidates
 from domain.ports import Page
 from domain.project import (
     ACTIVE_RUN_STATUSES,
@@ -19,6 +20,7 @@ from domain.project import (
     Upload,
     User,
 )
+from domain.refusals import Conflict
 
 
 def _require_aware(obj: AttrsInstance) -> None:
@@ -91,6 +93,7 @@ class FakeProjectRepository:
         self._require_project(run.project_id)
         if run.id in self.runs:
             raise InvalidInput(f"run {run.id!r} already exists", code="duplicate")
+        self._refuse_second_active(run)
         self.runs[run.id] = run
 
     def get_run(self, run_id: str) -> Run | None:
@@ -100,7 +103,16 @@ class FakeProjectRepository:
         _require_aware(run)
         if run.id not in self.runs:
             raise NotFound(f"no run {run.id!r}")
+        self._refuse_second_active(run)
         self.runs[run.id] = run
+
+    def _refuse_second_active(self, run: Run) -> None:
+        # The SQL repository's partial unique index: one active run per project.
+        if run.status in ACTIVE_RUN_STATUSES and any(
+            r.status in ACTIVE_RUN_STATUSES and r.id != run.id
+            for r in self.list_runs(run.project_id)
+        ):
+            raise Conflict("a run of this project is already in progress", code="run_active")
 
     def list_runs(self, project_id: str) -> list[Run]:
         runs = [run for run in self.runs.values() if run.project_id == project_id]
@@ -126,12 +138,16 @@ class FakeProjectRepository:
 
     # --- uploads ------------------------------------------------------------------------------
 
-    def add_upload(self, upload: Upload) -> None:
+    def add_upload(self, upload: Upload) -> Upload:
         _require_aware(upload)
         self._require_project(upload.project_id)
         if upload.id in self.uploads:
             raise InvalidInput(f"upload {upload.id!r} already exists", code="duplicate")
-        self.uploads[upload.id] = upload
+        taken = {u.original_name for u in self.list_uploads(upload.project_id)}
+        name = next(n for n in name_candidates(upload.original_name) if n not in taken)
+        stored = attrs.evolve(upload, original_name=name)
+        self.uploads[upload.id] = stored
+        return stored
 
     def get_upload(self, upload_id: str) -> Upload | None:
         return self.uploads.get(upload_id)
@@ -161,6 +177,23 @@ class FakeProjectRepository:
             if user.email.strip().lower() == wanted:
                 return user
         return None
+
+    def token_version(self, user_id: str) -> int | None:
+        user = self.users.get(user_id)
+        return None if user is None else user.token_version
+
+    def revoke_tokens(self, user_id: str) -> None:
+        user = self.users.get(user_id)
+        if user is not None:
+            self.users[user_id] = attrs.evolve(user, token_version=user.token_version + 1)
+
+    def delete_user(self, user_id: str) -> None:
+        self.users.pop(user_id, None)
+        for key in [k for k in self.memberships if k[1] == user_id]:
+            del self.memberships[key]
+
+    def remove_membership(self, project_id: str, user_id: str) -> bool:
+        return self.memberships.pop((project_id, user_id), None) is not None
 
     def set_membership(self, membership: Membership) -> None:
         self._require_project(membership.project_id)

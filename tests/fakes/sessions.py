@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from domain.ports import Clock
@@ -13,6 +14,7 @@ class FakeSessionStore:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self.entries: dict[str, tuple[bytes, datetime]] = {}
+        self._lock = threading.Lock()  # compare-and-set is atomic, as in the real stores
 
     def put(self, key: str, value: bytes, ttl_seconds: int) -> None:
         if ttl_seconds <= 0:
@@ -31,3 +33,19 @@ class FakeSessionStore:
 
     def delete(self, key: str) -> None:
         self.entries.pop(key, None)
+
+    def put_if(self, key: str, value: bytes, ttl_seconds: int, *, expected: bytes | None) -> bool:
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        with self._lock:
+            if self.get(key) != expected:
+                return False
+            self.put(key, value, ttl_seconds)
+            return True
+
+    def delete_if(self, key: str, expected: bytes) -> bool:
+        with self._lock:
+            if self.get(key) != expected:
+                return False
+            self.delete(key)
+            return True

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from domain.accounts import AccessClaims
 from domain.ports import Clock
 from domain.refusals import Unauthenticated
 
@@ -16,6 +17,7 @@ class IssuedToken:
     user_id: str
     expires_at: datetime
     project_id: str | None = None
+    version: int = 0
 
 
 class FakeAccessTokens:
@@ -26,18 +28,19 @@ class FakeAccessTokens:
         self._lifetime = lifetime_seconds
         self.issued: dict[str, IssuedToken] = {}
 
-    def issue(self, user_id: str) -> tuple[str, int]:
+    def issue(self, user_id: str, version: int = 0) -> tuple[str, int]:
         token = f"fake-access-{len(self.issued) + 1}-for-{user_id}"
-        self.issued[token] = IssuedToken(user_id, _expiry(self._clock, self._lifetime))
+        expires_at = _expiry(self._clock, self._lifetime)
+        self.issued[token] = IssuedToken(user_id, expires_at, version=version)
         return token, self._lifetime
 
-    def verify(self, token: str) -> str:
+    def verify(self, token: str) -> AccessClaims:
         issued = self.issued.get(token)
         if issued is None:
             raise Unauthenticated("the access token is not valid")
         if issued.expires_at <= self._clock.now():
             raise Unauthenticated("the access token has expired; refresh it")
-        return issued.user_id
+        return AccessClaims(issued.user_id, issued.version)
 
 
 class FakePreviewTokens:

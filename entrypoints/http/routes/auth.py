@@ -46,17 +46,35 @@ async def refresh(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     token = request.cookies.get(REFRESH_COOKIE, "")
     await run_in_threadpool(services(request).accounts.logout, token)
-    response = Response(status_code=204)
+    return _cookie_cleared(Response(status_code=204))
+
+
+async def me(request: Request) -> Response:
+    user_id = await current_user(request)
+    user = await run_in_threadpool(services(request).accounts.me, user_id)
+    return JSONResponse({"user": user_view(user)})
+
+
+async def logout_everywhere(request: Request) -> Response:
+    user_id = await current_user(request)
+    await run_in_threadpool(services(request).accounts.logout_everywhere, user_id)
+    return _cookie_cleared(Response(status_code=204))
+
+
+async def delete_me(request: Request) -> Response:
+    user_id = await current_user(request)
+    body = await json_body(request)
+    password = string_field(body, "password")
+    assert password is not None
+    await run_in_threadpool(services(request).accounts.delete_account, user_id, password)
+    return _cookie_cleared(Response(status_code=204))
+
+
+def _cookie_cleared(response: Response) -> Response:
     response.delete_cookie(
         REFRESH_COOKIE, path=COOKIE_PATH, secure=True, httponly=True, samesite="strict"
     )
     return response
-
-
-async def me(request: Request) -> Response:
-    user_id = current_user(request)
-    user = await run_in_threadpool(services(request).accounts.me, user_id)
-    return JSONResponse({"user": user_view(user)})
 
 
 def _logged_in(svc: Services, result: LoginResult) -> Response:
@@ -88,5 +106,7 @@ routes = [
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/refresh", refresh, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/auth/logout-everywhere", logout_everywhere, methods=["POST"]),
     Route("/api/auth/me", me, methods=["GET"]),
+    Route("/api/auth/me", delete_me, methods=["DELETE"]),
 ]

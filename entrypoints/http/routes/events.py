@@ -64,7 +64,8 @@ async def _authenticate(websocket: WebSocket) -> str:
         token = first.get("token") if isinstance(first, dict) else None
         if not isinstance(token, str) or first.get("type") != "auth":
             raise Unauthenticated("send {'type': 'auth', 'token': …} first")
-    return svc.accounts.authenticate(token)
+    user_id: str = await run_in_threadpool(svc.accounts.authenticate, token)
+    return user_id
 
 
 def _pick_run(websocket: WebSocket, user_id: str) -> Run:

@@ -40,7 +40,7 @@ def _font(body: dict[str, Any]) -> str | None:
 
 
 async def create_project(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     body = await json_body(request)
     name = string_field(body, "name")
     assert name is not None
@@ -53,7 +53,7 @@ async def create_project(request: Request) -> Response:
 
 
 async def list_projects(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     svc = services(request)
     offset = int_query(request, "offset", 0, low=0, high=1_000_000)
     limit = int_query(request, "limit", DEFAULT_PAGE_SIZE, low=1, high=svc.http.max_page_size)
@@ -77,14 +77,14 @@ async def list_projects(request: Request) -> Response:
 
 
 async def get_project(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     project = await run_in_threadpool(services(request).projects.get, project_id, user_id)
     return JSONResponse(project_view(project))
 
 
 async def update_project(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.EDITOR)
     body = await json_body(request)
     changes = ProjectChanges(
@@ -100,21 +100,21 @@ async def update_project(request: Request) -> Response:
 
 
 async def delete_project(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     await run_in_threadpool(services(request).projects.delete, project_id, user_id)
     return Response(status_code=204)
 
 
 async def list_members(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     members = await run_in_threadpool(services(request).projects.members, project_id, user_id)
     return JSONResponse({"items": [member_view(m, email) for m, email in members]})
 
 
 async def set_member(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.OWNER)
     body = await json_body(request)
     email = string_field(body, "email")
@@ -129,6 +129,15 @@ async def set_member(request: Request) -> Response:
     return JSONResponse(member_view(membership, email.strip()))
 
 
+async def remove_member(request: Request) -> Response:
+    user_id = await current_user(request)
+    p = request.path_params
+    await run_in_threadpool(
+        services(request).projects.remove_member, p["project_id"], user_id, p["user_id"]
+    )
+    return Response(status_code=204)
+
+
 routes = [
     Route("/api/projects", create_project, methods=["POST"]),
     Route("/api/projects", list_projects, methods=["GET"]),
@@ -137,4 +146,5 @@ routes = [
     Route("/api/projects/{project_id}", delete_project, methods=["DELETE"]),
     Route("/api/projects/{project_id}/members", list_members, methods=["GET"]),
     Route("/api/projects/{project_id}/members", set_member, methods=["PUT"]),
+    Route("/api/projects/{project_id}/members/{user_id}", remove_member, methods=["DELETE"]),
 ]

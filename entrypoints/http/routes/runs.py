@@ -13,41 +13,41 @@ from entrypoints.http.views import event_view, run_view
 
 
 async def start_run(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     run = await services(request).runs.start(request.path_params["project_id"], user_id)
     return JSONResponse(run_view(run), status_code=202)
 
 
 async def list_runs(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     runs = await run_in_threadpool(services(request).runs.list_runs, project_id, user_id)
     return JSONResponse({"items": [run_view(r) for r in runs]})
 
 
 async def get_run(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     run = await run_in_threadpool(services(request).runs.get, p["project_id"], user_id, p["run_id"])
     return JSONResponse(run_view(run))
 
 
 async def cancel_run(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     run = await services(request).runs.cancel(p["project_id"], user_id, p["run_id"])
     return JSONResponse(run_view(run), status_code=202)
 
 
 async def retry_run(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     run = await services(request).runs.retry(p["project_id"], user_id, p["run_id"])
     return JSONResponse(run_view(run), status_code=202)
 
 
 async def list_events(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.VIEWER)
     p = request.path_params
     after = int_query(request, "after", 0, low=0, high=2**31 - 1)
@@ -58,7 +58,7 @@ async def list_events(request: Request) -> Response:
 
 
 async def site_zip(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     data = await run_in_threadpool(services(request).outputs.site_zip, project_id, user_id)
     return Response(
@@ -69,14 +69,14 @@ async def site_zip(request: Request) -> Response:
 
 
 async def tokens_json(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     data = await run_in_threadpool(services(request).outputs.tokens, project_id, user_id)
     return Response(data, media_type="application/json")
 
 
 async def create_preview(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     link = await run_in_threadpool(services(request).outputs.preview_link, project_id, user_id)
     # The trailing slash matters: the export's relative links resolve against it.

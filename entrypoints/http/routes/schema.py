@@ -38,7 +38,7 @@ def _first_line(exc: Exception) -> str:
 
 
 async def start_conversation(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.EDITOR)
     body = await json_body(request)
     restart = body.get("restart", False)
@@ -52,7 +52,7 @@ async def start_conversation(request: Request) -> Response:
 
 
 async def post_message(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.EDITOR)
     body = await json_body(request)
     text = string_field(body, "text")
@@ -65,21 +65,21 @@ async def post_message(request: Request) -> Response:
 
 
 async def get_conversation(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     view = await run_in_threadpool(services(request).conversation.get, project_id, user_id)
     return JSONResponse(conversation_view(view))
 
 
 async def get_schema(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     view = await run_in_threadpool(services(request).schemas.get, project_id, user_id)
     return JSONResponse(schema_view(view))
 
 
 async def put_schema(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.EDITOR)
     schema = parse_schema(await json_body(request))
     project_id = request.path_params["project_id"]
@@ -88,7 +88,7 @@ async def put_schema(request: Request) -> Response:
 
 
 async def validate_schema(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.VIEWER)
     body = await json_body(request)
     schema = parse_schema(body) if body else None
@@ -100,7 +100,7 @@ async def validate_schema(request: Request) -> Response:
 
 
 async def approve_schema(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     view = await run_in_threadpool(services(request).schemas.approve, project_id, user_id)
     return JSONResponse(schema_view(view))

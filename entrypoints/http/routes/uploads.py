@@ -20,7 +20,7 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 async def create_uploads(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     svc = services(request)
     project_id = request.path_params["project_id"]
     # Who may upload is settled before a single byte of the body is read.
@@ -51,14 +51,14 @@ async def create_uploads(request: Request) -> Response:
 
 
 async def list_uploads(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     uploads = await run_in_threadpool(services(request).uploads.list_uploads, project_id, user_id)
     return JSONResponse({"items": [upload_view(u) for u in uploads]})
 
 
 async def get_upload(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     upload = await run_in_threadpool(
         services(request).uploads.get, p["project_id"], user_id, p["upload_id"]
@@ -67,7 +67,7 @@ async def get_upload(request: Request) -> Response:
 
 
 async def download_upload(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     upload, data = await run_in_threadpool(
         services(request).uploads.read, p["project_id"], user_id, p["upload_id"]
@@ -81,7 +81,7 @@ async def download_upload(request: Request) -> Response:
 
 
 async def delete_upload(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     await run_in_threadpool(
         services(request).uploads.delete, p["project_id"], user_id, p["upload_id"]
