@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import posixpath
+import zipfile
 
 import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.generate import ARTEFACT_DIR
 from domain.accounts import PreviewTokens
 from domain.errors import NotFound
 from domain.ports import Storage
@@ -17,6 +20,7 @@ from domain.project import Role
 from domain.refusals import Unauthenticated
 
 PREVIEW_INDEX = "index.html"
+REPORT_MEMBER = f"{ARTEFACT_DIR}/report.json"
 
 
 @attrs.frozen
@@ -44,6 +48,17 @@ class OutputService:
 
     def tokens(self, project_id: str, user_id: str) -> bytes:
         return self._read(project_id, user_id, keys.tokens_key(project_id), "tokens.json")
+
+    def report(self, project_id: str, user_id: str) -> bytes:
+        """The run's report.json, read from the site archive it travels in."""
+        archive = self.site_zip(project_id, user_id)
+        with zipfile.ZipFile(io.BytesIO(archive)) as site:
+            try:
+                return site.read(REPORT_MEMBER)
+            except KeyError:
+                raise NotFound(
+                    "the site archive holds no report", code="output_not_found"
+                ) from None
 
     def preview_link(self, project_id: str, user_id: str) -> PreviewLink:
         """A token that opens the project's preview for this member, when there is one."""

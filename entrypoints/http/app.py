@@ -18,6 +18,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.openapi import openapi_document
 from entrypoints.http.routes import auth, events, projects, runs, schema, system, uploads
+from entrypoints.http.web import web_routes
 
 # Probes are not rate limited: a platform's health checker must never see a 429.
 UNLIMITED_PATHS = ("/api/health", "/api/ready")
@@ -115,7 +116,8 @@ def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
         )
     )
     app = KirbyGenApp(
-        routes=all_routes(),
+        # The web app's files sit beside the API (not part of its OpenAPI document).
+        routes=[*all_routes(), *web_routes()],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

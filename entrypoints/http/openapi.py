@@ -254,6 +254,11 @@ PATHS: dict[str, dict[str, Any]] = {
                    (200, {"description": "DTCG tokens", "content": {"application/json": {
                        "schema": {"type": "object"}}}}), params=(PROJECT_ID,)),
     },
+    f"{_P}/report.json": {
+        "get": _op("The generation report: what was made, left out or changed", "outputs",
+                   (200, {"description": "report.json", "content": {"application/json": {
+                       "schema": {"type": "object"}}}}), params=(PROJECT_ID,)),
+    },
     f"{_P}/preview": {
         "post": _op("A link that opens the preview (the static export) in a frame", "outputs",
                     (200, _json("PreviewLink", "The preview's address and lifetime")),

@@ -75,6 +75,13 @@ async def tokens_json(request: Request) -> Response:
     return Response(data, media_type="application/json")
 
 
+async def report_json(request: Request) -> Response:
+    user_id = current_user(request)
+    project_id = request.path_params["project_id"]
+    data = await run_in_threadpool(services(request).outputs.report, project_id, user_id)
+    return Response(data, media_type="application/json")
+
+
 async def create_preview(request: Request) -> Response:
     user_id = await current_user(request)
     project_id = request.path_params["project_id"]
@@ -117,6 +124,7 @@ routes = [
     Route(f"{_P}/runs/{{run_id}}/events", list_events, methods=["GET"]),
     Route(f"{_P}/site.zip", site_zip, methods=["GET"]),
     Route(f"{_P}/tokens.json", tokens_json, methods=["GET"]),
+    Route(f"{_P}/report.json", report_json, methods=["GET"]),
     Route(f"{_P}/preview", create_preview, methods=["POST"]),
     Route(f"{_P}/preview/{{token}}/{{path:path}}", preview_file, methods=["GET"]),
 ]

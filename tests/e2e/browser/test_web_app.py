@@ -1,0 +1,190 @@
+"""The main flow of the web app in Chromium: register, create a project, upload the example
+material (and see a refused file explained), converse and rename a field, approve, watch the
+run, see the preview, the palette and the report, download the site and deploy it."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser.conftest import (
+    TEST_MAX_UPLOAD_BYTES,
+    PageChecks,
+    Server,
+    start_server,
+    stop_server,
+)
+from tests.e2e.conftest import EXAMPLE
+
+pytestmark = pytest.mark.slow
+RUN_SECONDS = 120_000  # ms: a whole offline generation on a busy two-core machine
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    started, process = start_server(tmp_path_factory.mktemp("web") / "data")
+    try:
+        yield started
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def example_files() -> list[Path]:
+    return sorted(p for p in EXAMPLE.rglob("*") if p.is_file())
+
+
+def too_big_file(tmp_path: Path) -> Path:
+    big = tmp_path / "full-archive.txt"
+    line = b"Notes from the studio, kept for the record.\n"
+    big.write_bytes(line * (TEST_MAX_UPLOAD_BYTES // len(line) + 100))
+    return big
+
+
+def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    checks = PageChecks(page, "pointer")
+    page.goto(server.url + "/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    checks.check("signin")
+
+    page.get_by_role("link", name="Create an account").first.click()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    checks.check("register")
+    page.get_by_label("Email").fill("mara@example.com")
+    page.get_by_label("Password").fill("clay-and-ash-2026")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    expect(page.get_by_text("No projects yet")).to_be_visible()
+    checks.check("projects-empty")
+
+    page.get_by_role("link", name="New project").first.click()
+    expect(page.get_by_role("heading", name="New project")).to_be_visible()
+    page.get_by_label("Project name").fill("Mara Lindqvist")
+    page.get_by_label("Colour", exact=True).fill("#b4532a")
+    page.get_by_role("button", name="Add colour").click()
+    expect(page.get_by_role("button", name="Remove #b4532a")).to_be_visible()
+    page.get_by_label("Font").fill("Fraunces")
+    checks.check("new-project")
+    page.get_by_role("button", name="Create project").click()
+
+    expect(page.get_by_role("heading", name="Add your material")).to_be_visible()
+    content = page.get_by_role("region", name="Content")
+    content.get_by_label("Choose files for Content").set_input_files(
+        [*map(str, example_files()), str(too_big_file(tmp_path))]
+    )
+    files = content.get_by_role("list", name="Content: files sent")
+    expect(files.locator(".file--done")).to_have_count(len(example_files()))
+    refused = files.locator(".file--rejected")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("full-archive.txt")
+    expect(refused).to_contain_text("KIRBYGEN_MAX_UPLOAD_BYTES")
+    expect(page.locator(".uploaded__item")).to_have_count(len(example_files()))
+    checks.check("material")
+    page.get_by_role("button", name="Continue to the conversation").click()
+
+    expect(page.get_by_role("heading", name="Shape your site")).to_be_visible()
+    log = page.get_by_role("log", name="Conversation")
+    expect(log.locator(".turn--assistant").first).to_be_visible()
+    # A rename in the chat shows in the schema editor...
+    page.get_by_label("Your answer").fill("rename field client in project to Commissioned by")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_label("Label of field client in Project")).to_have_value("Commissioned by")
+    # ...and one in the editor shows in the conversation.
+    role = page.get_by_label("Label of field role in Project")
+    role.fill("My part")
+    role.press("Enter")
+    expect(log.locator(".turn--note")).to_contain_text("renamed field Role to My part in Project")
+    schema = server_schema(page, server)
+    project = next(e for e in schema["entities"] if e["id"] == "project")
+    labels = {f["id"]: f["label"] for f in project["fields"]}
+    assert labels["client"] == "Commissioned by" and labels["role"] == "My part"
+    checks.check("conversation")
+
+    page.get_by_role("button", name="Approve schema").click()
+    expect(page.locator(".schema-status")).to_contain_text("Approved.")
+    page.get_by_role("button", name="Generate the site").click()
+
+    expect(page.get_by_role("heading", name="Generation")).to_be_visible()
+    checks.check("run-live")
+    result_link = page.get_by_role("link", name="See the result")
+    expect(result_link).to_be_visible(timeout=RUN_SECONDS)
+    expect(page.locator(".phase--done")).to_have_count(5)
+    assert_log_is_whole(page, server)
+    checks.check("run-done")
+
+    result_link.click()
+    see_the_result(page, checks, "Mara Lindqvist")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the Kirby site (.zip)").click()
+    archive = Path(download.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(archive)) as site:
+        names = set(site.namelist())
+    assert ".kirbygen/report.json" in names
+    assert "site/blueprints/pages/project.yml" in names
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    card = page.locator(".project-card", has_text="Mara Lindqvist")
+    expect(card).to_contain_text("Generated")
+    expect(card).to_contain_text(re.compile(r"Last run: succeeded"))
+    expect(card.locator("iframe.thumb__frame")).to_have_count(1)
+    checks.check("projects")
+
+
+def see_the_result(page: Any, checks: PageChecks, name: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="Your site")).to_be_visible()
+    preview = page.frame_locator("iframe[title='Preview of " + name + "']")
+    expect(preview.locator("body")).to_contain_text(name)
+    swatches = page.get_by_role("region", name="Palette").locator(".swatch")
+    expect(swatches.first).to_be_visible()
+    assert swatches.count() >= 8
+    expect(swatches.first).to_contain_text(re.compile(r"\d+\.\d\d:1"))
+    expect(page.get_by_role("region", name="Type")).to_contain_text("Quiet objects")
+    report = page.get_by_role("region", name="What was left out or changed")
+    expect(report).to_contain_text("items on")
+    checks.check("result")
+
+
+def server_schema(page: Any, server: Server) -> dict[str, Any]:
+    project_id = re.search(r"#/p/([\w-]+)/", page.url)
+    assert project_id
+    token = page.evaluate("async () => (await import('/api.js')).token()")
+    schema: dict[str, Any] = server.api(
+        "GET", f"/api/projects/{project_id.group(1)}/schema", token=token
+    )["schema"]
+    return schema
+
+
+def assert_log_is_whole(page: Any, server: Server) -> None:
+    """The live log shows every stored event of the run exactly once, in order."""
+    match = re.search(r"#/p/([\w-]+)/run/([\w-]+)", page.url)
+    assert match
+    token = page.evaluate("async () => (await import('/api.js')).token()")
+    stored = server.api(
+        "GET", f"/api/projects/{match.group(1)}/runs/{match.group(2)}/events", token=token
+    )["items"]
+    shown = page.locator(".log__entry").evaluate_all("els => els.map(e => Number(e.dataset.seq))")
+    assert shown == [e["seq"] for e in stored]
+    assert len(shown) == len(set(shown)) > 5
