@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from domain.documents import Document
-from plugins.offline.key_shapes import key_set, kind_from_keys, same_shape_groups
+from plugins.offline.key_shapes import key_set, kind_from_keys, same_shape, same_shape_groups
 from plugins.offline.naming import singular, slugify, source_stem
 
 # File names that name one page even when the page is divided into sections.
@@ -33,9 +33,17 @@ SINGLE_PAGE_NAMES = frozenset(
 GENERIC_FOLDERS = frozenset(
     {"content", "contents", "doc", "docs", "document", "documents", "material", "materials",
      "note", "notes", "file", "files", "input", "inputs", "src", "source", "sources", "text",
-     "texts", "page", "pages", "misc", "other", "export", "exports", "upload", "uploads"}
+     "texts", "page", "pages", "misc", "other", "export", "exports", "upload", "uploads",
+     "extra", "extras", "more", "new", "old", "archive", "drafts", "draft", "stuff"}
 )  # fmt: skip
 FALLBACK_ENTITY_ID = "page"
+# Names editors and cameras give files before anyone names them.
+_MEANINGLESS_NAME = re.compile(
+    r"^(?:untitled|unnamed|new|document|doc|copy|scan|img|dsc[nf]?|pxl|photo|image|file|"
+    r"note|notes|text|draft|neu|sans titre|senza titolo|sin titulo)"
+    r"(?:[\s_\-]*(?:document|file|note|copy|\(\d+\)|\d+))*$",
+    re.IGNORECASE,
+)
 # Same-shaped files with no shared folder and no telling keys are most likely pieces of work.
 MERGED_ENTITY_ID = "work"
 MIN_ITEMS = 2
@@ -44,18 +52,46 @@ MIN_ITEMS = 2
 Levels = Mapping[int, int | None]
 
 
-def entity_keys(documents: Sequence[Document], levels: Levels) -> dict[int, str]:
-    """``id(document)`` -> entity key, for every document."""
+def entity_keys(
+    documents: Sequence[Document],
+    levels: Levels,
+    item_keys: Mapping[int, Sequence[frozenset[str]]] | None = None,
+) -> dict[int, str]:
+    """``id(document)`` -> entity key, for every document.
+
+    ``item_keys`` gives, for each collection file, the key sets of its items: a single file
+    with the same shape as one of them joins that file's collection."""
     by_folder = _folder_collections(documents, levels)
     keys = {id(d): by_folder.get(id(d)) or singular(entity_slug(d)) for d in documents}
     loose = [d for d in documents if may_be_an_item(d, levels)]
-    merged = _merge_same_shapes(documents, keys, same_shape_groups(loose), levels)
+    groups = [*same_shape_groups(loose), *_joining(loose, documents, item_keys or {})]
+    merged = _merge_same_shapes(documents, keys, groups, levels)
     return {ident: merged.get(key, key) for ident, key in keys.items()}
 
 
+def _joining(
+    loose: Sequence[Document],
+    documents: Sequence[Document],
+    item_keys: Mapping[int, Sequence[frozenset[str]]],
+) -> list[tuple[Document, Document]]:
+    """(loose file, collection file) for each single file shaped like an item of a collection."""
+    pairs = []
+    for single in loose:
+        shape = key_set(single)
+        for collection in documents:
+            if any(same_shape(shape, keys) for keys in item_keys.get(id(collection), ())):
+                pairs.append((single, collection))
+                break
+    return pairs
+
+
 def entity_slug(document: Document) -> str:
-    """The file name as an entity id: 'My Projects.md' -> 'my-projects', '01-about' -> 'about'."""
-    return id_slug(source_stem(document.source))
+    """The file name as an entity id: 'My Projects.md' -> 'my-projects', '01-about' -> 'about';
+    a name that says nothing ('untitled 2', 'IMG_2041', 'Document1') gives way to the title."""
+    stem = source_stem(document.source)
+    if _MEANINGLESS_NAME.match(stem) and document.title.strip():
+        return id_slug(document.title)
+    return id_slug(stem)
 
 
 def id_slug(text: str) -> str:
@@ -129,7 +165,8 @@ def _merged_key(
     sectioned = {keys[id(d)] for d in members if levels[id(d)] is not None}
     collections = [k for k in spanned if files[k] > 1 or k in sectioned]
     if collections:
-        return min(collections, key=lambda k: (-files[k], k))
+        # A collection file names its kind more surely than a folder of files does.
+        return min(collections, key=lambda k: (k not in sectioned, -files[k], k))
     shared = _common_folders(members)
     if len(shared) > len(material_root) and _folder_slug(shared[-1]):
         return singular(_folder_slug(shared[-1]))

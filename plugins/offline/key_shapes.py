@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from domain.documents import BlockKind, Document
+from domain.documents import Block, BlockKind, Document
 from plugins.offline.naming import snake_case
 
 MIN_SHARED_KEYS = 2
@@ -42,7 +42,15 @@ KIND_HINTS: tuple[tuple[str, frozenset[str]], ...] = (
 def key_set(document: Document) -> frozenset[str]:
     """The non-generic keys a whole document gives values to."""
     keys = [k for k, v in document.front_matter.items() if v is not None]
-    keys.extend(b.key for b in document.blocks if b.kind is BlockKind.KEY_VALUE and b.key)
+    return _named(keys) | block_key_set(document.blocks)
+
+
+def block_key_set(blocks: Iterable[Block]) -> frozenset[str]:
+    """The non-generic keys of `Key: value` blocks (one item's, or a whole document's)."""
+    return _named(b.key for b in blocks if b.kind is BlockKind.KEY_VALUE and b.key)
+
+
+def _named(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(name for name in map(snake_case, keys) if name and name not in GENERIC_KEYS)
 
 

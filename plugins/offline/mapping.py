@@ -27,6 +27,11 @@ from plugins.offline.naming import humanise, plural, singular
 from plugins.offline.shape import EntityGroup, entity_groups
 from plugins.offline.values import classify, combine
 
+# Fields that hold a place: their commas separate the parts of one place name.
+PLACE_FIELDS = frozenset(
+    {"location", "place", "city", "town", "venue", "address", "based_in", "where", "region",
+     "country", "origin", "from", "located_in", "lives_in", "studio_address"}
+)  # fmt: skip
 # Leaves room below the schema limit (60 fields) for the text and image fields; a file
 # with more distinct keys than this is not describing items field by field.
 MAX_KEY_FIELDS = 50
@@ -77,7 +82,9 @@ def _entity(group: EntityGroup) -> Entity:
         fields.append(Field(id=BODY_FIELD, label="Text", type=FieldType.MARKDOWN))
     is_collection = group.kind is EntityKind.COLLECTION
     if is_collection:
-        name, plural_name = humanise(group.entity_id), humanise(plural(group.entity_id))
+        # A heading names the listing as its writer wrote it ("Awards & Prizes").
+        name = humanise(group.entity_id)
+        plural_name = group.label or humanise(plural(group.entity_id))
     else:
         name = plural_name = humanise(group.entity_id)
     return Entity(
@@ -86,7 +93,7 @@ def _entity(group: EntityGroup) -> Entity:
         plural_name=plural_name,
         kind=group.kind,
         fields=tuple(fields),
-        description="",
+        description=group.intro,
         icon=_icon(group.entity_id),
         sortable=is_collection,
     )
@@ -100,6 +107,8 @@ def _key_fields(facts: Sequence[ItemFacts]) -> list[Field]:
             kind = classify(fact.value)
             if kind is None:
                 continue  # nested front matter: no simple field holds it
+            if kind is FieldType.TAGS and fact.field_id in PLACE_FIELDS:
+                kind = FieldType.TEXT  # "Fana, Bergen, Norway" is one place, not three tags
             if fact.field_id not in seen and len(seen) >= MAX_KEY_FIELDS:
                 continue
             labels.setdefault(fact.field_id, fact.label)

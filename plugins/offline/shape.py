@@ -5,6 +5,9 @@ the same entity, in the same items, in the same order. The rules:
 
 * A file with two or more headings of one level (1, else 2) that each hold content is a
   *collection* file: each such heading starts one item (``projects.md`` -> ``project``).
+  So is a file of repeated `Key: value` blocks (``records``): one item per block.
+  What such a file says outside its items (its heading, an introduction) belongs to the
+  listing page: it is the group's ``label`` and ``intro``.
   Files whose name says they are one page (about, contact, cv…) stay single pages even when
   they are divided into sections.
 * Two or more single-shaped files in the same folder (``projects/alpha.md``,
@@ -17,7 +20,8 @@ the same entity, in the same items, in the same order. The rules:
   ``about``).
 * Each table (Markdown, HTML, DOCX, JSON) lists items of one kind, one per row, named after
   the heading above the table, else the file (``table_items``). A file that holds only
-  tables makes no page of its own.
+  tables makes no page of its own; the text around a table of its own kind is the listing's.
+* A single file whose keys match the items of a collection file joins that collection.
 * Everything that ends up with the same singular id merges into one entity: one entity per
   kind of thing, not per file. Several files for one single page make it a collection.
 * Images are not entities: each is linked to the item that mentions it or, failing that,
@@ -36,10 +40,14 @@ import attrs
 from domain.documents import Block, BlockKind, Document, Locator
 from domain.schema import EntityKind
 from plugins.offline.entity_keys import SINGLE_PAGE_NAMES, entity_keys, entity_slug, id_slug
+from plugins.offline.key_shapes import block_key_set
 from plugins.offline.naming import singular
+from plugins.offline.records import find_records
 from plugins.offline.table_items import row_item, tables_of, without_tables
 
 ITEM_LEVELS = (1, 2)
+# The item level of a file of repeated `Key: value` records (no heading level starts them).
+RECORDS_LEVEL = 0
 _MIN_ITEMS = 2
 
 
@@ -64,6 +72,10 @@ class EntityGroup:
     kind: EntityKind
     documents: tuple[Document, ...]
     sections: tuple[Section, ...]
+    # For a collection: the heading its files give it (verbatim) and what they say outside
+    # their items, as Markdown; both belong to the listing page.
+    label: str = ""
+    intro: str = ""
 
 
 def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
@@ -73,18 +85,28 @@ def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
     images = [d for d in ordered if is_image_document(d)]
     texts: list[Document] = []
     table_rows: dict[str, list[Section]] = {}
+    table_labels: dict[str, str] = {}
+    table_docs: dict[str, set[str]] = {}
     for doc in ordered:
         if is_image_document(doc):
             continue
         tables = tables_of(doc)
         for table in tables:
-            named = id_slug(table.heading.text) if table.heading else entity_slug(doc)
-            table_rows.setdefault(singular(named), []).extend(_row_sections(doc, table.rows))
+            named = singular(id_slug(table.heading.text) if table.heading else entity_slug(doc))
+            table_rows.setdefault(named, []).extend(_row_sections(doc, table.rows))
+            table_docs.setdefault(named, set()).add(doc.source)
+            if table.heading is not None:
+                table_labels.setdefault(named, table.heading.text)
         rest = without_tables(doc) if tables else doc
         if not tables or any(b.kind is not BlockKind.HEADING for b in rest.blocks):
             texts.append(rest)
     levels = {id(d): item_level(d) for d in texts}
-    keys = entity_keys(texts, levels)
+    item_keys = {
+        id(d): [block_key_set(s.blocks) for s in _sections(d, levels[id(d)])]
+        for d in texts
+        if levels[id(d)] is not None
+    }
+    keys = entity_keys(texts, levels, item_keys)
     grouped: dict[str, list[Document]] = {}
     for doc in texts:
         grouped.setdefault(keys[id(doc)], []).append(doc)
@@ -94,9 +116,20 @@ def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
     used: set[str] = set()
     for key, docs in grouped.items():
         rows = table_rows.get(key, [])
-        is_collection = len(docs) > 1 or bool(rows) or any(levels[id(d)] for d in docs)
+        is_collection = len(docs) > 1 or bool(rows) or any(levels[id(d)] is not None for d in docs)
         entity_id = _unique(key if is_collection else entity_slug(docs[0]), used)
-        sections = [s for d in docs for s in _sections(d, levels[id(d)])] + rows
+        listing = _Listing(table_labels.get(key, ""))
+        sections: list[Section] = []
+        for doc in docs:
+            level = levels[id(doc)]
+            if level is None and doc.source in table_docs.get(key, set()):
+                listing.add(doc.blocks)  # the text around a table of this file's own kind
+            elif level is None:
+                sections.append(_whole_document(doc))
+            else:
+                listing.add(_outside_items(doc, level))
+                sections.extend(_sections(doc, level))
+        sections.extend(rows)
         sources: dict[str, Document] = {}
         for doc in [*docs, *(s.document for s in rows)]:
             sources.setdefault(doc.source, doc)
@@ -106,9 +139,32 @@ def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
                 kind=EntityKind.COLLECTION if is_collection else EntityKind.SINGLE,
                 documents=tuple(sources.values()),
                 sections=tuple(sections),
+                label=listing.label if is_collection else "",
+                intro=listing.markdown() if is_collection else "",
             )
         )
     return link_images(groups, images)
+
+
+class _Listing:
+    """What a collection's files say outside their items: the first heading names the
+    listing, the rest is its introduction."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.blocks: list[Block] = []
+
+    def add(self, blocks: Sequence[Block]) -> None:
+        for block in blocks:
+            if block.kind is BlockKind.HEADING and not self.label and not self.blocks:
+                self.label = block.text
+            elif not (block.kind is BlockKind.HEADING and block.text == self.label):
+                self.blocks.append(block)
+
+    def markdown(self) -> str:
+        from plugins.offline.facts import to_markdown
+
+        return to_markdown(self.blocks)
 
 
 def _row_sections(document: Document, rows: Sequence[Block]) -> list[Section]:
@@ -128,12 +184,15 @@ def _row_sections(document: Document, rows: Sequence[Block]) -> list[Section]:
 
 
 def item_level(document: Document) -> int | None:
-    """The heading level that starts items in a collection file, or None for a single page."""
+    """The heading level that starts items in a collection file, ``RECORDS_LEVEL`` for a
+    file of repeated `Key: value` records, or None for a single page."""
     if entity_slug(document) in SINGLE_PAGE_NAMES:
         return None
     for level in ITEM_LEVELS:
         if len(_headed_spans(document.blocks, level)) >= _MIN_ITEMS:
             return level
+    if find_records(document.blocks) is not None:
+        return RECORDS_LEVEL
     return None
 
 
@@ -149,6 +208,18 @@ def _unique(candidate: str, used: set[str]) -> str:
 def _sections(document: Document, level: int | None) -> list[Section]:
     if level is None:
         return [_whole_document(document)]
+    if level == RECORDS_LEVEL:
+        found = find_records(document.blocks)
+        return [
+            Section(
+                document=document,
+                title=record.title,
+                title_locator=record.title_block.locator if record.title_block else None,
+                blocks=record.blocks,
+                whole_document=False,
+            )
+            for record in (found.records if found else ())
+        ]
     return [
         Section(
             document=document,
@@ -159,6 +230,17 @@ def _sections(document: Document, level: int | None) -> list[Section]:
         )
         for heading, body in _headed_spans(document.blocks, level)
     ]
+
+
+def _outside_items(document: Document, level: int) -> list[Block]:
+    """The blocks of a collection file that belong to none of its items."""
+    if level == RECORDS_LEVEL:
+        found = find_records(document.blocks)
+        return list(found.preamble) if found else []
+    inside = {
+        id(b) for heading, body in _headed_spans(document.blocks, level) for b in (heading, *body)
+    }
+    return [b for b in document.blocks if id(b) not in inside]
 
 
 def _headed_spans(blocks: Sequence[Block], level: int) -> list[tuple[Block, list[Block]]]:
@@ -180,11 +262,7 @@ def _headed_spans(blocks: Sequence[Block], level: int) -> list[tuple[Block, list
 
 def _whole_document(document: Document) -> Section:
     title_heading = next(
-        (
-            b
-            for b in document.blocks
-            if b.kind is BlockKind.HEADING and b.level == 1 and b.text == document.title
-        ),
+        (b for b in document.blocks if b.kind is BlockKind.HEADING and b.text == document.title),
         None,
     )
     declared = document.front_matter.get("title")

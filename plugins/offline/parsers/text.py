@@ -20,6 +20,8 @@ from plugins.offline.parsers.textlines import (
 from plugins.offline.parsers.titles import document_title
 
 TEXT_MEDIA_TYPE = "text/plain"
+_MAX_HEADING_CHARS = 80
+_SENTENCE_END = (".", "!", "?", ",", ";", ":")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+(\S.*)$")
 
 
@@ -71,7 +73,7 @@ def parse_text_blocks(lines: list[SourceLine]) -> list[Block]:
             continue
         level = underline_level(line.text)
         if level:
-            if len(paragraph) == 1:
+            if len(paragraph) == 1 and _reads_like_heading(paragraph[0].stripped):
                 heading = paragraph[0]
                 blocks.append(
                     Block(
@@ -104,6 +106,12 @@ def parse_text_blocks(lines: list[SourceLine]) -> list[Block]:
             paragraph.append(line)
     flush()
     return blocks
+
+
+def _reads_like_heading(text: str) -> bool:
+    """A short line that does not end a sentence: underlined, it is a heading. A sentence
+    above a dashed rule is the end of a block, and the rule a separator."""
+    return len(text) <= _MAX_HEADING_CHARS and not text.endswith(_SENTENCE_END)
 
 
 @hookimpl
