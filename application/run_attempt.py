@@ -73,9 +73,7 @@ class AttemptState:
 class RunLease:
     """The session key saying which attempt works on a run, with a short time to live.
 
-    The session store has no compare-and-set: two attempts claiming in the same instant
-    could both win. SAQ (one active job per key) and the start-up recovery (one process)
-    make that a duplicate delivery at worst, and then the re-read below catches most.
+    Claimed and renewed with the store's compare-and-set, so two attempts never both hold it.
     """
 
     def __init__(self, sessions: SessionStore, run_id: str, token: str, ttl: int) -> None:
@@ -84,23 +82,16 @@ class RunLease:
         self._token = token.encode()
         self._ttl = ttl
 
-    def holder(self) -> bytes | None:
-        return self._sessions.get(self._key)
-
     def claim(self) -> bool:
-        held = self.holder()
-        if held is not None and held != self._token:
-            return False
-        self._sessions.put(self._key, self._token, self._ttl)
-        return self.holder() == self._token
+        return self._sessions.put_if(self._key, self._token, self._ttl, expected=None)
 
     def renew(self) -> None:
-        if self.holder() in (None, self._token):
-            self._sessions.put(self._key, self._token, self._ttl)
+        # A lease that ran out meanwhile (a stalled process) is taken again if still free.
+        if not self._sessions.put_if(self._key, self._token, self._ttl, expected=self._token):
+            self._sessions.put_if(self._key, self._token, self._ttl, expected=None)
 
     def release(self) -> None:
-        if self.holder() == self._token:
-            self._sessions.delete(self._key)
+        self._sessions.delete_if(self._key, self._token)
 
 
 class RunCancelToken:

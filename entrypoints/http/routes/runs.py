@@ -76,7 +76,7 @@ async def tokens_json(request: Request) -> Response:
 
 
 async def report_json(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     data = await run_in_threadpool(services(request).outputs.report, project_id, user_id)
     return Response(data, media_type="application/json")

@@ -34,10 +34,13 @@ class World:
             max_resumes=max_resumes,
             ttl_seconds=TTL,
         )
+
+    def run(self, run_id: str, status: RunStatus, job_id: str | None = None) -> Run:
+        # One project per run: a project has one active run at most.
         now = self.clock.now()
         self.repository.add_project(
             Project(
-                id="p1",
+                id=f"p-{run_id}",
                 name="P",
                 owner_id="u1",
                 status=ProjectStatus.GENERATING,
@@ -45,11 +48,9 @@ class World:
                 updated=now,
             )
         )
-
-    def run(self, run_id: str, status: RunStatus, job_id: str | None = None) -> Run:
         run = Run(
             id=run_id,
-            project_id="p1",
+            project_id=f"p-{run_id}",
             status=status,
             created=self.clock.now(),
             completed_phases=(Phase.INGEST,),
@@ -67,7 +68,7 @@ def test_orphans_are_resumed_with_a_new_job_and_live_runs_are_left_alone() -> No
     world.run("waiting", RunStatus.QUEUED, job_id="live-job")
     world.run("held", RunStatus.RUNNING, job_id="gone")
     world.run("done", RunStatus.SUCCEEDED)
-    asyncio.run(world.queue.enqueue(Job(id="live-job", run_id="waiting", project_id="p1")))
+    asyncio.run(world.queue.enqueue(Job(id="live-job", run_id="waiting", project_id="p-waiting")))
     world.sessions.put(keys.run_lease_session("held"), b"another worker", 30)
 
     recovered = asyncio.run(world.recovery.recover())
@@ -98,7 +99,7 @@ def test_a_run_that_keeps_dying_fails_as_interrupted_after_max_resumes() -> None
     assert run.failure is not None and run.failure.code == "interrupted"
     assert run.failure.phase is Phase.MAPPING  # the first phase it had not finished
     assert "KIRBYGEN_RUN_MAX_RESUMES=2" in run.failure.message
-    project = world.repository.get_project("p1")
+    project = world.repository.get_project("p-crashy")
     assert project is not None and project.status is ProjectStatus.FAILED
 
 
@@ -123,7 +124,9 @@ def test_with_confirmation_a_run_must_be_an_orphan_twice_in_a_row() -> None:
     first = asyncio.run(world.recovery.recover(confirm=True))
     assert first.resumed == ()
     # Meanwhile the API enqueued the first run's job after all.
-    asyncio.run(world.queue.enqueue(Job(id="j1", run_id="slow-enqueue", project_id="p1")))
+    asyncio.run(
+        world.queue.enqueue(Job(id="j1", run_id="slow-enqueue", project_id="p-slow-enqueue"))
+    )
     world.sessions.put(keys.run_job_session("slow-enqueue"), b"j1", TTL)
 
     second = asyncio.run(world.recovery.recover(confirm=True))
