@@ -20,7 +20,7 @@ from domain.ports import Skill
 from plugins.hookspecs import hookimpl
 from plugins.offline.naming import humanise, source_stem
 from plugins.offline.parsers.tables import table_blocks
-from plugins.offline.parsers.textlines import decode_text
+from plugins.offline.parsers.textlines import read_text
 
 JSON_MEDIA_TYPE = "application/json"
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -37,9 +37,10 @@ class JsonParser:
         return source.media_type == JSON_MEDIA_TYPE
 
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
-        text = decode_text(source.data)
-        if text is None:
-            raise InvalidInput(f"{source.name} is not UTF-8 text.", code="unreadable")
+        decoded = read_text(source.data)
+        if decoded is None:
+            raise InvalidInput(f"{source.name} is not readable text.", code="unreadable")
+        text = decoded.text
         try:
             data = json.loads(text)
         except RecursionError:
@@ -64,6 +65,7 @@ class JsonParser:
             title=(title or "").strip() or humanise(source_stem(source.name)),
             blocks=tuple(reader.blocks),
             parser=self.name,
+            encoding=decoded.encoding,
         )
 
 

@@ -66,7 +66,8 @@ def test_html_headings_paragraphs_lists_images_and_tables() -> None:
         "</body></html>\n"
     )
     document = read("lamps.html", html.encode())
-    assert document.media_type == "text/html" and document.title == "Studio"
+    # The visible heading names the page; the <title> is kept in the metadata.
+    assert document.media_type == "text/html" and document.title == "Harbour Lamps"
     heading = of_kind(document, BlockKind.HEADING)[0]
     assert (heading.text, heading.level, heading.locator.line) == ("Harbour Lamps", 1, 4)
     assert "alert" not in " ".join(b.text for b in document.blocks)
@@ -80,6 +81,35 @@ def test_html_headings_paragraphs_lists_images_and_tables() -> None:
     assert (image.target, image.text, image.locator.line) == ("lamp.jpg", "A lamp", 8)
     (row,) = of_kind(document, BlockKind.TABLE_ROW)
     assert (row.columns, row.cells, row.locator.line) == (("Piece", "Year"), ("Lamp", "2022"), 9)
+
+
+def test_html_chrome_is_set_aside_links_keep_their_targets_and_titles_lose_the_site() -> None:
+    html = (
+        "<html><head><title>About us | Harbour Kitchen, Bergen</title>"
+        '<meta name="author" content="Kari Nes"></head><body>\n'
+        '<nav><a href="/">Home</a> <a href="/menu">Menu</a></nav>\n'
+        "<article><header><h2>Since 1998</h2></header>\n"
+        '<p><a href="https://book.example/hk">Book a table</a> or call.</p>\n'
+        '<img src="quay.jpg" alt="The quay" title="Bryggen at dawn"></article>\n'
+        "<footer>Bryggen 12 · Bergen</footer></body></html>\n"
+    )
+    document = read("about.html", html.encode())
+    assert document.title == "Since 1998"
+    assert document.metadata == {"author": "Kari Nes", "site_name": "Harbour Kitchen, Bergen"}
+    texts = [b.text for b in document.blocks]
+    assert "[Book a table](https://book.example/hk) or call." in texts
+    assert "Bryggen at dawn" in texts
+    assert not any("Home" in t or "Bryggen 12" in t for t in texts)
+    aside = {a.text: a for a in document.set_aside}
+    assert {"Home Menu", "Bryggen 12 · Bergen", "About us | Harbour Kitchen, Bergen"} <= set(aside)
+    assert aside["Home Menu"].locator.line == 2
+
+
+def test_html_with_a_main_element_keeps_only_what_is_inside_it() -> None:
+    html = "<body><div>Skip to content</div><main><h1>Lena Vogt</h1><p>Photos.</p></main></body>"
+    document = read("index.html", html.encode())
+    assert [b.text for b in document.blocks] == ["Lena Vogt", "Photos."]
+    assert [a.text for a in document.set_aside] == ["Skip to content"]
 
 
 def test_json_values_and_lists_of_objects_with_exact_spans() -> None:
