@@ -8,6 +8,7 @@ missing value never prints an empty section or breaks the page.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -18,9 +19,12 @@ from adapters.cms.kirby.naming import (
     needs_content_accessor,
     php_string,
 )
+from adapters.cms.presentation import MAP_SEARCH, is_address
 from domain.schema import Field, FieldType
 
 INDENT = "  "
+# Defined by the site's plugin (see scaffold.plugin_php): a URL's text on the page.
+LINK_TEXT_FUNCTION = "kirbygen_link_text"
 
 
 @attrs.frozen
@@ -253,16 +257,28 @@ def _relations(_field: Field, f: str, _owner: Owner, _level: int) -> str:
 
 
 def _url(_field: Field, f: str, _owner: Owner, _level: int) -> str:
-    # Only a real URL becomes a link; anything else (javascript:, typos) is shown as text.
-    return "\n".join(
-        [
-            f"<?php if (V::url({f}->value())): ?>",
-            f"<p><a href=\"<?= {f}->esc('attr') ?>\"><?= {f}->esc() ?></a></p>",
-            "<?php else: ?>",
-            f"<p><?= {f}->esc() ?></p>",
-            "<?php endif ?>",
-        ]
+    return f"<p>{_url_inline(f)}</p>"
+
+
+def _url_inline(f: str) -> str:
+    # Only a real URL becomes a link (named after its network for a social profile);
+    # anything else (javascript:, typos) is shown as text.
+    return (
+        f"<?php if (V::url({f}->value())): ?>"
+        f"<a href=\"<?= {f}->esc('attr') ?>\"><?= esc({LINK_TEXT_FUNCTION}({f}->value())) ?></a>"
+        f"<?php else: ?><?= {f}->esc() ?><?php endif ?>"
     )
+
+
+def _address_inline(f: str) -> str:
+    return (
+        f"<a href=\"<?= esc({php_string(MAP_SEARCH)} . rawurlencode({f}->value()), 'attr') ?>\">"
+        f"<?= {f}->esc() ?></a>"
+    )
+
+
+def _text_or_address(field: Field, f: str, _owner: Owner, _level: int) -> str:
+    return f"<p>{_address_inline(f) if is_address(field) else f'<?= {f}->esc() ?>'}</p>"
 
 
 def _email(_field: Field, f: str, _owner: Owner, _level: int) -> str:
@@ -304,7 +320,7 @@ def _location(_field: Field, f: str, _owner: Owner, _level: int) -> str:
 
 
 _RENDERERS: Mapping[FieldType, Renderer] = {
-    FieldType.TEXT: _text,
+    FieldType.TEXT: _text_or_address,
     FieldType.TEXTAREA: _plain_paragraphs,
     FieldType.RICHTEXT: _markdown,
     FieldType.MARKDOWN: _markdown,
@@ -335,4 +351,116 @@ _RENDERERS: Mapping[FieldType, Renderer] = {
     FieldType.COLOR: _color,
     FieldType.LOCATION: _location,
     FieldType.TAGS: _many_choices,
+}
+
+
+def render_fact(field: Field, owner: Owner) -> str:
+    """One entry of a facts list: the label as a word, the value inline."""
+    expression = owner.field(field.id)
+    return "\n".join(
+        [
+            f"<?php if ({expression}->isNotEmpty()): ?>",
+            f'<div class="fact fact--{field.type.value}">',
+            f"{INDENT}<dt>{html.escape(field.label)}</dt>",
+            f"{INDENT}<dd>{_FACT_VALUES.get(field.type, _fact_text)(field, expression)}</dd>",
+            "</div>",
+            "<?php endif ?>",
+        ]
+    )
+
+
+def facts_list(fields: tuple[Field, ...], owner: Owner) -> str:
+    """The short values of a page together, shown only when one of them is filled."""
+    if not fields:
+        return ""
+    guard = " || ".join(f"{owner.field(f.id)}->isNotEmpty()" for f in fields)
+    return "\n".join(
+        [
+            f"<?php if ({guard}): ?>",
+            '<dl class="facts">',
+            indent("\n".join(render_fact(f, owner) for f in fields)),
+            "</dl>",
+            "<?php endif ?>",
+        ]
+    )
+
+
+def render_lead(field: Field, owner: Owner) -> str:
+    """An image or gallery shown at the top of its page, without a label."""
+    expression = owner.field(field.id)
+    body = _RENDERERS[field.type](field, expression, owner, 2)
+    return "\n".join(
+        [
+            f"<?php if ({expression}->isNotEmpty()): ?>",
+            f'<div class="lead lead--{field.type.value}">',
+            indent(body),
+            "</div>",
+            "<?php endif ?>",
+        ]
+    )
+
+
+def render_text(field: Field, owner: Owner) -> str:
+    """A page's main writing, without a label: it reads as the page's text."""
+    expression = owner.field(field.id)
+    return "\n".join(
+        [
+            f"<?php if ({expression}->isNotEmpty()): ?>",
+            _RENDERERS[field.type](field, expression, owner, 2),
+            "<?php endif ?>",
+        ]
+    )
+
+
+def _fact_text(field: Field, f: str) -> str:
+    return _address_inline(f) if is_address(field) else f"<?= {f}->esc() ?>"
+
+
+def _fact_choice(field: Field, f: str) -> str:
+    return f"<?= esc({choice_labels(field)}[{f}->value()] ?? {f}->value()) ?>"
+
+
+def _fact_choices(field: Field, f: str) -> str:
+    labels = choice_labels(field) if field.options.choices else "[]"
+    return (
+        f"<?= esc(implode(', ', array_map(fn ($choice) => {labels}[$choice] ?? $choice, "
+        f"{f}->split(',')))) ?>"
+    )
+
+
+def _fact_inline(renderer: Renderer) -> Callable[[Field, str], str]:
+    """A block renderer's markup without its paragraph, for a value inside ``<dd>``."""
+
+    def inline(field: Field, f: str) -> str:
+        markup = renderer(field, f, PAGE, 2)
+        paragraph = re.fullmatch(r"<p(?: class=\"[^\"]*\")?>(.*)</p>", markup, re.DOTALL)
+        return paragraph.group(1) if paragraph and "<p" not in paragraph.group(1) else markup
+
+    return inline
+
+
+_FACT_VALUES: Mapping[FieldType, Callable[[Field, str], str]] = {
+    FieldType.TEXT: _fact_text,
+    FieldType.SELECT: _fact_choice,
+    FieldType.RADIO: _fact_choice,
+    FieldType.MULTISELECT: _fact_choices,
+    FieldType.CHECKBOXES: _fact_choices,
+    FieldType.TAGS: _fact_choices,
+    FieldType.URL: lambda _field, f: _url_inline(f),
+    **{
+        kind: _fact_inline(_RENDERERS[kind])
+        for kind in (
+            FieldType.NUMBER,
+            FieldType.RANGE,
+            FieldType.BOOLEAN,
+            FieldType.DATE,
+            FieldType.TIME,
+            FieldType.DATETIME,
+            FieldType.EMAIL,
+            FieldType.TEL,
+            FieldType.COLOR,
+            FieldType.LOCATION,
+            FieldType.RELATION,
+        )
+    },
 }

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
-from adapters.cms.kirby.naming import slugify
+from adapters.cms.kirby.naming import php_string, slugify
+from adapters.cms.presentation import SOCIAL_NETWORKS
 
 PLUGIN_PATH = "site/plugins/kirbygen/index.php"
 
 
 def plugin_php() -> str:
-    """The site's own plugin: how written text treats links that lead nowhere."""
-    return (files("adapters.cms.kirby.resources") / "plugin.php").read_text(encoding="utf-8")
+    """The site's own plugin: link texts, and how written text treats links that lead nowhere."""
+    source = (files("adapters.cms.kirby.resources") / "plugin.php").read_text(encoding="utf-8")
+    networks = ", ".join(
+        f"{php_string(host)} => {php_string(name)}" for host, name in SOCIAL_NETWORKS.items()
+    )
+    return source.replace("/* NETWORKS */", f"[{networks}]")
 
 
 INDEX_PHP = """<?php

@@ -13,11 +13,13 @@ import math
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from adapters.cms.presentation import MAP_SEARCH, is_address, link_text
 from adapters.cms.static_html.media import MediaFiles
 from adapters.cms.static_html.site_map import SiteMap, relative_url
 from domain.schema import Field, FieldType
@@ -115,6 +117,9 @@ class FieldRenderer:
 
     def _build(self, field: Field, value: object) -> tuple[str, Any] | None:
         kind = field.type
+        if kind is FieldType.TEXT and is_address(field):
+            text = _text(value)
+            return "link", Link(href=MAP_SEARCH + quote(text, safe=""), text=text) if text else None
         if kind in (FieldType.TEXT, FieldType.NUMBER, FieldType.RANGE):
             return "text", _text(value)
         if kind is FieldType.TEXTAREA:
@@ -157,7 +162,7 @@ class FieldRenderer:
             return "blocks", _blocks(value)
         if kind is FieldType.URL:
             text = _text(value)
-            return "url", Link(href=text, text=text) if text else None
+            return "url", Link(href=text, text=link_text(text)) if text else None
         if kind is FieldType.EMAIL:
             text = _text(value)
             return "link", Link(href=f"mailto:{text}", text=text) if text else None

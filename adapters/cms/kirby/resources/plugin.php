@@ -6,6 +6,18 @@
  * unsafe address (`javascript:`). They are shown as their text, as in the static export.
  */
 
+/**
+ * How a URL reads on the page: the network's name for a social profile, else the address
+ * without its scheme.
+ */
+function kirbygen_link_text(string $url): string
+{
+    $networks = /* NETWORKS */;
+    $host = preg_replace('!^www\.!', '', strtolower(parse_url(trim($url), PHP_URL_HOST) ?? ''));
+    $parent = substr_count($host, '.') >= 2 ? substr($host, strpos($host, '.') + 1) : '';
+    return $networks[$host] ?? $networks[$parent] ?? rtrim(preg_replace('!^https?://(www\.)?!i', '', trim($url)), '/');
+}
+
 Kirby::plugin('kirbygen/text', [
     'hooks' => [
         'kirbytext:after' => function (string|null $text): string {
