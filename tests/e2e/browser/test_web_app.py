@@ -188,3 +188,182 @@ def assert_log_is_whole(page: Any, server: Server) -> None:
     shown = page.locator(".log__entry").evaluate_all("els => els.map(e => Number(e.dataset.seq))")
     assert shown == [e["seq"] for e in stored]
     assert len(shown) == len(set(shown)) > 5
+
+
+def focus(page: Any, target: Any, limit: int = 250) -> None:
+    """Tab (only Tab) until ``target`` has the focus, and check the focus can be seen."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            visible = target.evaluate(
+                """el => [el, ...(el.labels || [])].some(e => {
+                    const s = getComputedStyle(e);
+                    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                })"""
+            )
+            assert visible, f"no visible focus on {target}"
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_main_flow_with_the_keyboard_only(page: Any, server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    checks = PageChecks(page, "keyboard")
+    page.goto(server.url + "/#/register")
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    focus(page, page.get_by_label("Email"))
+    page.keyboard.type("ines@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("glaze-and-fire-2026")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    focus(page, page.get_by_role("link", name="Start your first project"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="New project")).to_be_visible()
+    focus(page, page.get_by_label("Project name"))
+    page.keyboard.type("Ines Studio")
+    focus(page, page.get_by_label("Font"))
+    page.keyboard.type("Inter")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Add your material")).to_be_visible()
+    content = page.get_by_role("region", name="Content")
+    unknown = tmp_path / "setup.exe"
+    unknown.write_bytes(b"MZ\x90\x00\x03" + bytes(range(256)) * 8)
+    focus(page, content.locator("input[type=file]"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files([*map(str, example_files()), str(unknown)])
+    files = content.get_by_role("list", name="Content: files sent")
+    expect(files.locator(".file--done")).to_have_count(len(example_files()))
+    refused = files.locator(".file--rejected")
+    expect(refused).to_contain_text("setup.exe")
+    expect(refused).to_contain_text("not an accepted type")
+    focus(page, page.get_by_role("button", name="Continue to the conversation"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Shape your site")).to_be_visible()
+    focus(page, page.get_by_label("Your answer"))
+    page.keyboard.type("rename field year in project to Year made")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Label of field year in Project")).to_have_value("Year made")
+    materials = page.get_by_label("Label of field materials in Project")
+    focus(page, materials)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Made from")
+    page.keyboard.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    expect(log.locator(".turn--note")).to_contain_text("renamed field Materials to Made from")
+    focus(page, page.get_by_role("button", name="Approve schema"))
+    page.keyboard.press("Enter")
+    generate = page.get_by_role("button", name="Generate the site")
+    expect(generate).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Generation")).to_be_visible()
+    result_link = page.get_by_role("link", name="See the result")
+    expect(result_link).to_be_visible(timeout=RUN_SECONDS)
+    assert_log_is_whole(page, server)
+    focus(page, result_link)
+    page.keyboard.press("Enter")
+
+    see_the_result(page, checks, "Ines Studio")
+    focus(page, page.get_by_role("button", name="Download the Kirby site (.zip)"))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    with zipfile.ZipFile(download.value.path()) as site:
+        assert ".kirbygen/tokens.json" in site.namelist()
+
+
+def test_a_killed_websocket_reconnects_and_shows_every_event_once(
+    page: Any, server: Server
+) -> None:
+    """The first connection is cut after three events; the next one gets every message
+    twice (as a replay overlapping the live stream would): the log still shows each event
+    once, in order, and nothing is missing."""
+    from playwright.sync_api import expect
+
+    connections: list[str] = []
+
+    def intercept(socket: Any) -> None:
+        connections.append(socket.url)
+        upstream = socket.connect_to_server()
+        first = len(connections) == 1
+        events = 0
+
+        def from_server(message: str | bytes) -> None:
+            nonlocal events
+            if first:
+                events += 1
+                if events > 3:
+                    socket.close(code=4000, reason="cut by the test")
+                    upstream.close()
+                    return
+                socket.send(message)
+            else:
+                socket.send(message)
+                socket.send(message)
+
+        upstream.on_message(from_server)
+
+    token = sign_up(server, "kai@example.com")
+    project_id = ready_project(server, token)
+    page.route_web_socket(re.compile(r"/api/projects/.+/events"), intercept)
+    page.goto(server.url + "/")
+    sign_in_page(page, "kai@example.com")
+    run = server.api("POST", f"/api/projects/{project_id}/runs", token=token)
+    page.evaluate(f"location.hash = '#/p/{project_id}/run/{run['id']}'")
+    expect(page.get_by_role("link", name="See the result")).to_be_visible(timeout=RUN_SECONDS)
+    assert len(connections) >= 2, connections
+    assert "after=0" in connections[0] and "after=3" in connections[1], connections
+    assert_log_is_whole(page, server)
+
+
+def sign_up(server: Server, email: str) -> str:
+    server.api("POST", "/api/auth/register", {"email": email, "password": "pots-and-kilns-1"})
+    login = server.api("POST", "/api/auth/login", {"email": email, "password": "pots-and-kilns-1"})
+    return str(login["access_token"])
+
+
+def sign_in_page(page: Any, email: str) -> None:
+    from playwright.sync_api import expect
+
+    page.evaluate("location.hash = '#/signin'")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("pots-and-kilns-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+
+
+def ready_project(server: Server, token: str) -> str:
+    """A project with the example material and an approved schema, made over the API."""
+    project = server.api("POST", "/api/projects", {"name": "Kai Works"}, token=token)
+    for path in example_files():
+        upload_file(server, token, project["id"], path)
+    base = f"/api/projects/{project['id']}"
+    server.api("POST", f"{base}/conversation", {}, token=token)
+    server.api("POST", f"{base}/schema/approve", token=token)
+    return str(project["id"])
+
+
+def upload_file(server: Server, token: str, project_id: str, path: Path) -> None:
+    import urllib.request
+
+    boundary = "----kirbygen-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"'
+            "\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + path.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{server.url}/api/projects/{project_id}/uploads?kind=content", data=body, method="POST"
+    )
+    request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
