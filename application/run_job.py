@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Protocol
 
 import attrs
 
@@ -47,9 +44,10 @@ from domain.ports import (
     IdGenerator,
     Job,
     JobQueue,
-    ProgressSink,
+    ProgressStream,
     ProjectRepository,
     SessionStore,
+    SiteArchiver,
     Storage,
 )
 from domain.project import (
@@ -69,13 +67,6 @@ from domain.serialization import to_json
 from domain.site import SiteFile
 
 logger = logging.getLogger(__name__)
-ZIP_SPOOL_BYTES = 8 * 1024 * 1024
-
-
-class ProgressFanout(ProgressSink, Protocol):
-    def close_run(self, run_id: str) -> None:
-        """Tell the run's listeners that its last event has been published."""
-        ...
 
 
 def unique_names(uploads: Sequence[Upload]) -> list[str]:
@@ -110,7 +101,8 @@ class GenerationJobHandler:
         schemas: SchemaStore,
         sessions: SessionStore,
         queue: JobQueue,
-        fanout: ProgressFanout,
+        fanout: ProgressStream,
+        archiver: SiteArchiver,
         tools: GenerationTools,
         clock: Clock,
         ids: IdGenerator,
@@ -123,6 +115,7 @@ class GenerationJobHandler:
         self._sessions = sessions
         self._queue = queue
         self._fanout = fanout
+        self._archiver = archiver
         self._tools = tools
         self._clock = clock
         self._ids = ids
@@ -287,8 +280,8 @@ class GenerationJobHandler:
 
         def publish(result: PipelineResult, site: Path) -> None:
             # Inside the site phase: once it is reported done, every output is stored.
-            with _Zipped(site) as archive:
-                self._storage.put(keys.site_zip_key(project.id), archive)  # type: ignore[arg-type]
+            with self._archiver.archive(site) as archive:
+                self._storage.put(keys.site_zip_key(project.id), archive)
             self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
             self._store_preview(project, result)
 
@@ -327,27 +320,3 @@ class GenerationJobHandler:
         set_project_status(self._repository, self._clock, run.project_id, project_status)
         # Only a run that ended closes its live streams: an interrupted one goes on elsewhere.
         self._fanout.close_run(run.id)
-
-
-class _Zipped:
-    """A zip of a folder in a spooled temporary file, rewound for reading."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._file: IO[bytes] | None = None
-
-    def __enter__(self) -> IO[bytes]:
-        spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for folder, dirs, files in os.walk(self._root):
-                dirs.sort()
-                for name in sorted(files):
-                    path = Path(folder, name)
-                    archive.write(path, path.relative_to(self._root).as_posix())
-        spool.seek(0)
-        self._file = spool
-        return spool
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()

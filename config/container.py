@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
@@ -18,11 +19,14 @@ from adapters.cms.static_html import StaticHtmlExporter
 from adapters.local.clock import SystemClock, UuidGenerator
 from adapters.local.job_queue import InProcessJobQueue
 from adapters.local.material import MaterialLimits, read_material
+from adapters.local.probes import InProcessQueueProbe, StorageProbe
 from adapters.local.progress import InProcessProgressHub
 from adapters.local.rate_limit import InMemoryRateLimiter
+from adapters.local.site_archive import ZipSiteArchiver
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
 from adapters.sql.database import create_engine_for, upgrade
+from adapters.sql.probe import DatabaseProbe
 from adapters.sql.repository import SqlProjectRepository
 from adapters.sql.sessions import SqlSessionStore
 from application.access import ProjectAccess
@@ -32,13 +36,16 @@ from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
 from application.outputs import OutputService
 from application.projects import ProjectService
+from application.readiness import Readiness
 from application.recovery import RunRecovery
 from application.run_attempt import RunLimits
+from application.run_events import RunEvents
 from application.run_job import GenerationJobHandler
 from application.runs import RunService
 from application.schemas import SchemaService, SchemaStore
 from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
+from config.backends import DatabasePool, RedisSettings, S3Settings
 from config.secrets import resolve_secrets
 from config.settings import Settings, WorkerSettings
 from domain.project import Phase
@@ -53,12 +60,103 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def _engine(url: str) -> Iterator[Engine]:
-    engine = create_engine_for(url)
+if TYPE_CHECKING:
+    import redis
+
+    from adapters.s3.storage import S3Storage
+
+
+def _engine(url: str, pool: DatabasePool) -> Iterator[Engine]:
+    engine = create_engine_for(
+        url,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout_seconds,
+        pool_recycle=pool.recycle_seconds,
+        pool_pre_ping=pool.pre_ping,
+        connect_timeout=pool.connect_timeout_seconds,
+    )
     try:
         yield engine
     finally:
         engine.dispose()
+
+
+# Cloud adapters are imported only when chosen: a laptop never loads boto3 or redis.
+def _s3_storage(s3: S3Settings) -> Iterator[S3Storage]:
+    from adapters.s3.storage import S3Options, S3Storage
+
+    storage = S3Storage(
+        S3Options(
+            bucket=s3.bucket,
+            region=s3.region,
+            access_key_id=s3.access_key_id,
+            secret_access_key=s3.secret_access_key,
+            endpoint=s3.endpoint,
+            path_style=s3.path_style,
+            presign_seconds=s3.presign_seconds,
+            multipart_threshold_bytes=s3.multipart_threshold_bytes,
+            multipart_chunk_bytes=s3.multipart_chunk_bytes,
+        )
+    )
+    try:
+        yield storage
+    finally:
+        storage.close()
+
+
+def _s3_probe(storage: S3Storage) -> object:
+    from adapters.s3.storage import S3BucketProbe
+
+    return S3BucketProbe(storage)
+
+
+def _redis_client(settings: RedisSettings) -> Iterator[redis.Redis]:
+    from adapters.redis.client import sync_client
+
+    if not settings.enabled:
+        raise RuntimeError("REDIS_URL is not set")
+    client = sync_client(settings.url, socket_timeout=settings.socket_timeout_seconds)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _redis_sessions(client: redis.Redis, clock: object, settings: RedisSettings) -> object:
+    from adapters.redis.sessions import RedisSessionStore
+
+    return RedisSessionStore(client, clock, key_prefix=settings.key_prefix)  # type: ignore[arg-type]
+
+
+def _redis_rate_limiter(client: redis.Redis, clock: object, settings: RedisSettings) -> object:
+    from adapters.redis.rate_limit import RedisRateLimiter
+
+    return RedisRateLimiter(client, clock, key_prefix=settings.key_prefix)  # type: ignore[arg-type]
+
+
+def _redis_progress(client: redis.Redis, settings: RedisSettings) -> object:
+    from adapters.redis.progress import RedisProgressStream
+
+    return RedisProgressStream(settings.url, client, key_prefix=settings.key_prefix)
+
+
+def _redis_probe(settings: RedisSettings) -> Iterator[object]:
+    from adapters.redis.client import RedisProbe
+
+    probe = RedisProbe(settings.url, socket_timeout=settings.socket_timeout_seconds)
+    try:
+        yield probe
+    finally:
+        probe.close()
+
+
+def _probes(*probes: object) -> list[object]:
+    return list(probes)
+
+
+def _redis_mode(settings: Settings) -> str:
+    return "redis" if settings.backends.redis.enabled else "local"
 
 
 def _work_root(data_dir: Path) -> Path:
@@ -93,11 +191,26 @@ class Container(containers.DeclarativeContainer):
     hand_edits = providers.Singleton(KeepHandEdits, merger=content_merger, reader=site_output)
     static_exporter = providers.Singleton(StaticHtmlExporter)
 
+    backends = settings.provided.backends
+    redis_settings = backends.redis
+    # Progress fan-out and rate limits go through Redis whenever REDIS_URL is set.
+    redis_mode = providers.Callable(_redis_mode, settings)
+    redis_client = providers.Resource(_redis_client, redis_settings)
+
     storage = providers.Selector(
         settings.provided.storage_type,
         local=providers.Singleton(LocalStorage, root=settings.provided.data_dir),
+        s3=providers.Resource(_s3_storage, backends.s3),
     )
-    engine = providers.Resource(_engine, url=settings.provided.effective_database_url)
+    storage_probe = providers.Selector(
+        settings.provided.storage_type,
+        local=providers.Singleton(StorageProbe, storage),
+        s3=providers.Singleton(_s3_probe, storage),
+    )
+    site_archiver = providers.Singleton(ZipSiteArchiver)
+    engine = providers.Resource(
+        _engine, url=settings.provided.effective_database_url, pool=backends.pool
+    )
     # Brings the database to the latest schema revision (`kirbygen db upgrade`, `serve`).
     migrate_database = providers.Callable(upgrade, settings.provided.effective_database_url)
     repository = providers.Singleton(SqlProjectRepository, engine)
@@ -131,7 +244,11 @@ class Container(containers.DeclarativeContainer):
 
     # --- the API and its in-process worker ---------------------------------------------------
     http = settings.provided.http
-    sessions = providers.Singleton(SqlSessionStore, engine, clock)
+    sessions = providers.Selector(
+        backends.session_backend,
+        sql=providers.Singleton(SqlSessionStore, engine, clock),
+        redis=providers.Singleton(_redis_sessions, redis_client, clock, redis_settings),
+    )
     secrets = providers.Singleton(resolve_secrets, settings)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     access_tokens = providers.Singleton(
@@ -140,9 +257,31 @@ class Container(containers.DeclarativeContainer):
         lifetime_seconds=http.access_token_seconds,
         clock=clock,
     )
-    rate_limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    rate_limiter = providers.Selector(
+        redis_mode,
+        local=providers.Singleton(InMemoryRateLimiter, clock),
+        redis=providers.Singleton(_redis_rate_limiter, redis_client, clock, redis_settings),
+    )
     job_queue = providers.Singleton(InProcessJobQueue)
-    progress_hub = providers.Singleton(InProcessProgressHub)
+    progress_stream = providers.Selector(
+        redis_mode,
+        local=providers.Singleton(InProcessProgressHub),
+        redis=providers.Singleton(_redis_progress, redis_client, redis_settings),
+    )
+    run_events = providers.Singleton(RunEvents, repository=repository, stream=progress_stream)
+    database_probe = providers.Singleton(DatabaseProbe, engine)
+    queue_probe = providers.Singleton(InProcessQueueProbe, job_queue)
+    redis_probe = providers.Resource(_redis_probe, redis_settings)
+    readiness = providers.Selector(
+        redis_mode,
+        local=providers.Singleton(
+            Readiness, providers.Callable(_probes, database_probe, storage_probe, queue_probe)
+        ),
+        redis=providers.Singleton(
+            Readiness,
+            providers.Callable(_probes, database_probe, redis_probe, storage_probe, queue_probe),
+        ),
+    )
     project_access = providers.Singleton(ProjectAccess, repository)
     schema_store = providers.Singleton(SchemaStore, storage)
     upload_limits = providers.Singleton(
@@ -229,7 +368,8 @@ class Container(containers.DeclarativeContainer):
         schemas=schema_store,
         sessions=sessions,
         queue=job_queue,
-        fanout=progress_hub,
+        fanout=progress_stream,
+        archiver=site_archiver,
         tools=generation_tools,
         clock=clock,
         ids=ids,

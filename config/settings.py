@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import attrs
 
+from config.backends import Backends, Problems, read_backends
 from domain.documents import IngestLimits
 from domain.errors import InvalidInput
+
+# While load_settings runs, bad values are collected here (and the default used) so one
+# message lists every problem; outside it, they raise at once.
+_problems: contextvars.ContextVar[Problems | None] = contextvars.ContextVar(
+    "settings_problems", default=None
+)
+
+
+def _report(message: str) -> None:
+    problems = _problems.get()
+    if problems is None:
+        raise InvalidInput(message)
+    problems.add(message)
 
 
 class AppEnv(enum.StrEnum):
@@ -146,7 +162,6 @@ class Settings:
     app_env: AppEnv = AppEnv.LOCAL
     data_dir: Path = Path("var")
     database_url: str = ""
-    storage_type: str = "local"
     skills: SkillsMode = SkillsMode.AUTO
     load_entry_points: bool = True
     log_level: str = "INFO"
@@ -156,6 +171,7 @@ class Settings:
     ingest: IngestLimits = IngestLimits()
     worker: WorkerSettings = WorkerSettings()
     claude: ClaudeSettings = ClaudeSettings()
+    backends: Backends = Backends()
 
     @property
     def uses_claude(self) -> bool:
@@ -163,6 +179,10 @@ class Settings:
         if self.skills is SkillsMode.OFFLINE:
             return False
         return self.skills is SkillsMode.CLAUDE or bool(self.claude.api_key)
+
+    @property
+    def storage_type(self) -> str:
+        return self.backends.storage_type.value
 
     @property
     def effective_database_url(self) -> str:
@@ -176,9 +196,11 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} must be a whole number, got {raw!r}") from None
+        _report(f"{name} must be a whole number, got {raw!r}")
+        return default
     if value <= 0:
-        raise InvalidInput(f"{name} must be positive, got {value}")
+        _report(f"{name} must be positive, got {value}")
+        return default
     return value
 
 
@@ -193,15 +215,41 @@ def _choice(env: Mapping[str, str], name: str, enum_type: type[enum.StrEnum], de
     raw = (env.get(name) or default).strip().lower()
     allowed = [m.value for m in enum_type]
     if raw not in allowed:
-        raise InvalidInput(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+        _report(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+        return default
     return raw
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: the process environment, after reading `.env`)."""
+    """Settings from ``env`` (default: the process environment, after reading `.env`).
+
+    Raises one ``InvalidInput`` listing every problem found."""
     if env is None:
         _load_dotenv(Path.cwd() / ".env")
         env = os.environ
+    problems = Problems()
+    token = _problems.set(problems)
+    try:
+        settings = _read_settings(env, problems)
+    except InvalidInput as exc:
+        problems.add(exc.message)
+        settings = None
+    finally:
+        _problems.reset(token)
+    if problems.items or settings is None:
+        raise InvalidInput(_problem_message(env, problems.items), code="invalid_settings")
+    return settings
+
+
+def _problem_message(env: Mapping[str, str], items: list[str]) -> str:
+    where = (env.get("APP_ENV") or "local").strip().lower()
+    if len(items) == 1:
+        return f"invalid settings (APP_ENV={where}): {items[0]}"
+    listed = "".join(f"\n  - {item}" for item in items)
+    return f"invalid settings (APP_ENV={where}), {len(items)} problems:{listed}"
+
+
+def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
     limits = Limits(
         max_file_bytes=_int(env, "KIRBYGEN_MAX_FILE_BYTES", _default(Limits, "max_file_bytes")),
         max_source_files=_int(
@@ -212,20 +260,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "KIRBYGEN_MAX_FIELDS_PER_ENTITY", _default(Limits, "max_fields_per_entity")
         ),
     )
-    storage_type = (env.get("STORAGE_TYPE") or "local").strip().lower()
-    if storage_type != "local":
-        raise InvalidInput(f"STORAGE_TYPE must be 'local' in this version, got {storage_type!r}")
+    app_env = AppEnv(_choice(env, "APP_ENV", AppEnv, "local"))
+    production = app_env is AppEnv.PRODUCTION
+    database_url = (env.get("DATABASE_URL") or "").strip()
+    _check_database_url(database_url, problems)
     skills = SkillsMode(_choice(env, "KIRBYGEN_SKILLS", SkillsMode, "auto"))
     claude = _claude_settings(env)
     if skills is SkillsMode.CLAUDE and not claude.api_key:
-        raise InvalidInput(
+        problems.add(
             "KIRBYGEN_SKILLS=claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
         )
+    backends = read_backends(env, production=production, problems=problems)
+    for name, why in _REFUSED.items():
+        if (env.get(name) or "").strip():
+            problems.add(f"{name} is not supported: {why}")
+    if production:
+        _check_production(env, database_url, skills, backends, problems)
     return Settings(
-        app_env=AppEnv(_choice(env, "APP_ENV", AppEnv, "local")),
+        app_env=app_env,
         data_dir=Path(env.get("KIRBYGEN_DATA_DIR") or "var"),
-        database_url=env.get("DATABASE_URL", ""),
-        storage_type=storage_type,
+        database_url=database_url,
+        backends=backends,
         skills=skills,
         claude=claude,
         load_entry_points=env.get("KIRBYGEN_DISABLE_PLUGINS", "") not in ("1", "true"),
@@ -269,6 +324,47 @@ def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
         phase_timeouts=timeouts,
         **numbers,
     )
+
+
+# Switches of SPEC §5 this version does not offer: refused, never silently ignored.
+_REFUSED = {
+    "SKILLS_BASE_URL": "skills run in-process in this version; unset it",
+}
+
+
+def _check_database_url(url: str, problems: Problems) -> None:
+    if not url:
+        return
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("sqlite", "postgres", "postgresql", "postgresql+psycopg"):
+        problems.add(
+            f"DATABASE_URL must be a sqlite:///… or postgresql://… URL, got {scheme or url!r}"
+        )
+
+
+def _check_production(
+    env: Mapping[str, str],
+    database_url: str,
+    skills: SkillsMode,
+    backends: Backends,
+    problems: Problems,
+) -> None:
+    """What a production start needs: shared services, secrets and a model key."""
+    if not database_url:
+        problems.add("DATABASE_URL is required (postgresql://…)")
+    if not backends.redis.enabled:
+        problems.add(
+            "REDIS_URL is required: progress, rate limits and sessions are shared through it"
+        )
+    missing = [name for name in ("JWT_SECRET", "SESSION_SECRET") if not env.get(name)]
+    if missing:
+        problems.add(f"missing required secrets: {', '.join(missing)}")
+    has_key = any((env.get(n) or "").strip() for n in ("ANTHROPIC_API_KEY", "CLAUDE_API_KEY"))
+    if skills is not SkillsMode.OFFLINE and not has_key:
+        problems.add(
+            f"KIRBYGEN_SKILLS={skills.value} needs ANTHROPIC_API_KEY (or CLAUDE_API_KEY); "
+            "set KIRBYGEN_SKILLS=offline to run without a model"
+        )
 
 
 # Environment variable -> IngestLimits field: the limits hostile files are parsed within.
@@ -320,7 +416,8 @@ def _http_settings(env: Mapping[str, str]) -> HttpSettings:
     )
     if "*" in origins:
         # Credentials (the refresh cookie) must never be offered to every origin.
-        raise InvalidInput("CORS_ORIGINS must list origins; '*' is not allowed with credentials")
+        _report("CORS_ORIGINS must list origins; '*' is not allowed with credentials")
+        origins = tuple(o for o in origins if o != "*")
     return HttpSettings(
         host=env.get("HOST") or "0.0.0.0",
         jwt_secret=env.get("JWT_SECRET", ""),

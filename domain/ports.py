@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -50,12 +51,44 @@ class StoredObject:
 class Storage(Protocol):
     """Blob storage addressed by '/'-separated keys (never client file names)."""
 
-    def put(self, key: str, data: bytes | BinaryIO) -> StoredObject: ...
+    def put(self, key: str, data: bytes | BinaryIO) -> StoredObject:
+        """Store ``data`` (bytes, or a stream read in chunks, never whole) under ``key``."""
+        ...
+
     def get(self, key: str) -> bytes: ...
+
+    def open(self, key: str) -> BinaryIO:
+        """A stream of the object's bytes, read in chunks (``NotFound`` when absent);
+        the caller closes it."""
+        ...
+
+    def presigned_url(self, key: str, *, download_name: str, media_type: str) -> str | None:
+        """A short-lived URL that downloads the object without our credentials, or None
+        when this storage has no such URLs (the caller streams it instead)."""
+        ...
+
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def delete_prefix(self, prefix: str) -> int: ...
     def list(self, prefix: str) -> list[str]: ...
+
+
+class SiteArchiver(Protocol):
+    """Packs a generated site folder into one archive file (a zip)."""
+
+    def archive(self, root: Path) -> AbstractContextManager[BinaryIO]:
+        """The archive of ``root``, rewound for reading; it is removed on leaving."""
+        ...
+
+
+class DependencyProbe(Protocol):
+    """Checks that one external dependency answers (for the readiness endpoint)."""
+
+    name: str
+
+    def check(self) -> None:
+        """Returns when the dependency answers; raises when it does not."""
+        ...
 
 
 @attrs.frozen
@@ -181,6 +214,34 @@ class ProgressSink(Protocol):
     """Where progress events go as they happen (stored, displayed, fanned out)."""
 
     def publish(self, event: ProgressEvent) -> None: ...
+
+
+class LiveSubscription(Protocol):
+    """One listener's live events of a run, from the moment it subscribed.
+
+    Delivery is best effort (a listener may miss events, e.g. while a broker restarts):
+    the stored events are the record, and consumers catch up from them."""
+
+    def __aiter__(self) -> AsyncIterator[ProgressEvent]: ...
+    async def __anext__(self) -> ProgressEvent: ...
+
+    async def started(self) -> None:
+        """Returns once events published from now on will be received."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class ProgressStream(ProgressSink, Protocol):
+    """Live fan-out of stored progress events to whoever watches a run, in any process."""
+
+    def close_run(self, run_id: str) -> None:
+        """Tell the run's listeners that its last event has been published."""
+        ...
+
+    def subscribe(self, run_id: str) -> LiveSubscription:
+        """Start receiving ``run_id``'s events now; call from inside the event loop."""
+        ...
 
 
 class CancelToken(Protocol):

@@ -1,4 +1,4 @@
-"""Shared test helpers for external services (PostgreSQL for now).
+"""Shared test helpers for external services (PostgreSQL, Redis, an S3 server).
 
 A test that needs a service skips when the service is unreachable on a developer's machine,
 but fails in CI (``CI=true``) or when ``KIRBYGEN_REQUIRE_SERVICES=1``: a missing service must
@@ -16,6 +16,9 @@ import psycopg
 import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
+
+from adapters.s3.storage import S3Options
+from tests.support.servers import RedisServer, moto_server
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -129,3 +132,61 @@ def delete_redis_keys(url: str, pattern: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own on the shared Redis; its keys are deleted afterwards."""
+    prefix = f"kirbygen-test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    delete_redis_keys(redis_url, prefix + "*")
+
+
+@pytest.fixture
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of this test's own on a free port, which the test may restart."""
+    try:
+        server = RedisServer(tmp_path_factory.mktemp("redis"))
+    except FileNotFoundError as error:
+        missing = str(error)
+
+        def unavailable() -> None:
+            raise FileNotFoundError(missing)
+
+        require_service("redis-server", unavailable)
+        raise
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server, started for this test session on a free loopback port."""
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> Iterator[S3Options]:
+    """A bucket of this test's own on the moto server, emptied and removed afterwards."""
+    from adapters.s3.storage import make_client
+
+    options = S3Options(
+        bucket=f"kirbygen-test-{uuid.uuid4().hex[:12]}",
+        region="us-east-1",
+        access_key_id="test-key",
+        secret_access_key="test-secret",
+        endpoint=s3_endpoint,
+        path_style=True,
+    )
+    client = make_client(options)
+    client.create_bucket(Bucket=options.bucket)
+    yield options
+    paginator = client.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=options.bucket):
+        objects = [{"Key": item["Key"]} for item in page.get("Contents") or ()]
+        if objects:
+            client.delete_objects(Bucket=options.bucket, Delete={"Objects": objects})
+    client.delete_bucket(Bucket=options.bucket)
+    client.close()

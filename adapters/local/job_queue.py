@@ -132,6 +132,11 @@ class InProcessJobQueue:
         self._cancelled.discard(job_id)
 
     @property
+    def serving(self) -> bool:
+        """True while the workers run (started, not stopped, none crashed)."""
+        return bool(self._tasks) and not any(task.done() for task in self._tasks)
+
+    @property
     def running(self) -> frozenset[str]:
         """Ids of the jobs being handled right now."""
         return frozenset(self._running)

@@ -46,6 +46,9 @@ class ProgressSubscription:
             raise StopAsyncIteration
         return item
 
+    async def started(self) -> None:
+        """Subscribed from creation on: nothing to wait for."""
+
     async def __aenter__(self) -> Self:
         return self
 

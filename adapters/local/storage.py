@@ -53,6 +53,15 @@ class LocalStorage:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise NotFound(f"no stored object under key {key!r}") from None
 
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return self._path(key).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NotFound(f"no stored object under key {key!r}") from None
+
+    def presigned_url(self, key: str, *, download_name: str, media_type: str) -> str | None:
+        return None  # files on this machine are served through the API
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 

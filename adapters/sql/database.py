@@ -27,6 +27,8 @@ MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 DEFAULT_POOL_SIZE = 5
 DEFAULT_MAX_OVERFLOW = 10
 DEFAULT_POOL_TIMEOUT_SECONDS = 30.0
+DEFAULT_POOL_RECYCLE_SECONDS = 1800
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 5
 DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
 
 # Execution option marking a connection whose transactions will write (see _begin_sqlite).
@@ -47,6 +49,9 @@ def create_engine_for(
     pool_size: int = DEFAULT_POOL_SIZE,
     max_overflow: int = DEFAULT_MAX_OVERFLOW,
     pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS,
+    pool_recycle: int = DEFAULT_POOL_RECYCLE_SECONDS,
+    pool_pre_ping: bool = True,
+    connect_timeout: int = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     sqlite_busy_timeout_ms: int = DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
     echo: bool = False,
 ) -> Engine:
@@ -56,10 +61,15 @@ def create_engine_for(
         return _sqlite_engine(url, sa_url.database, sqlite_busy_timeout_ms, echo)
     return create_engine(
         sa_url,
-        pool_pre_ping=True,  # survive connections the server or a proxy closed while idle
+        # Pre-ping replaces connections the server or a proxy closed while idle (and after
+        # an outage) instead of failing the request that drew them.
+        pool_pre_ping=pool_pre_ping,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
+        pool_recycle=pool_recycle,
+        # An unreachable server fails fast (503) instead of hanging the request.
+        connect_args={"connect_timeout": connect_timeout},
         echo=echo,
     )
 

@@ -59,10 +59,8 @@ def build_services(container: Container) -> Services:
         conversation=container.conversation(),
         runs=container.runs(),
         outputs=container.outputs(),
-        repository=container.repository(),
-        storage=container.storage(),
-        queue=container.job_queue(),
-        hub=container.progress_hub(),
+        events=container.run_events(),
+        readiness=container.readiness(),
         upload_limits=container.upload_limits(),
         http=settings.http,
     )
@@ -74,20 +72,18 @@ def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
     settings = container.settings()
     http = settings.http
     services = build_services(container)  # fails early, e.g. on missing production secrets
+    queue = container.job_queue()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        queue = services.queue
         if run_worker:
             await queue.start(container.job_handler())
             # Jobs of the in-process queue died with the process that ran them: their runs
             # resume here (from their last finished phase).
             await container.run_recovery().recover()
-            app.state.queue_running = True
         try:
             yield
         finally:
-            app.state.queue_running = False
             if run_worker:
                 await queue.stop()
 
@@ -124,6 +120,6 @@ def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
         hsts=settings.app_env is AppEnv.PRODUCTION,
     )
     app.state.services = services
-    app.state.queue_running = False
+    app.state.container = container  # for tests and tools; routes use the services only
     app.state.openapi = openapi_document(container.version())
     return app

@@ -14,12 +14,13 @@ from application.accounts import AccountService
 from application.conversation import ConversationService
 from application.outputs import OutputService
 from application.projects import ProjectService
+from application.readiness import Readiness
+from application.run_events import RunEvents
 from application.runs import RunService
 from application.schemas import SchemaService
 from application.uploads import UploadLimits, UploadService
 from config.settings import HttpSettings
 from domain.errors import InvalidInput
-from domain.ports import JobQueue, ProjectRepository, Storage
 from domain.project import Role
 from domain.refusals import LimitExceeded, Unauthenticated
 
@@ -38,10 +39,8 @@ class Services:
     conversation: ConversationService
     runs: RunService
     outputs: OutputService
-    repository: ProjectRepository
-    storage: Storage
-    queue: JobQueue
-    hub: Any  # InProcessProgressHub: subscribe() for the WebSocket
+    events: RunEvents
+    readiness: Readiness
     upload_limits: UploadLimits
     http: HttpSettings
 

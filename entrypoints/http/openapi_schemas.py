@@ -244,6 +244,13 @@ SCHEMAS: dict[str, Any] = {
     "Ready": obj(
         ["status", "checks"],
         status={"type": "string", "enum": ["ready"]},
-        checks={"type": "object", "additionalProperties": STRING},
+        checks={"type": "object", "additionalProperties": ref("Check")},
+    ),
+    # One dependency (database, redis, storage, queue) and how long it took to answer.
+    "Check": obj(
+        ["status", "latency_ms"],
+        status={"type": "string", "enum": ["ok", "down"]},
+        latency_ms={"type": "number", "minimum": 0},
+        error=STRING,
     ),
 }

@@ -5,9 +5,13 @@ The window passes by moving an injected clock, never by sleeping.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from adapters.local.rate_limit import InMemoryRateLimiter
+from adapters.redis.client import sync_client
+from adapters.redis.rate_limit import RedisRateLimiter
 from domain.accounts import RateLimiter
 from tests.fakes import FakeRateLimiter, FixedClock
 
@@ -19,11 +23,17 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
-@pytest.fixture(params=["fake", "in-memory"])
-def limiter(request: pytest.FixtureRequest, clock: FixedClock) -> RateLimiter:
+@pytest.fixture(params=["fake", "in-memory", "redis"])
+def limiter(request: pytest.FixtureRequest, clock: FixedClock) -> Iterator[RateLimiter]:
     if request.param == "fake":
-        return FakeRateLimiter(clock)
-    return InMemoryRateLimiter(clock)
+        yield FakeRateLimiter(clock)
+    elif request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        prefix = request.getfixturevalue("redis_prefix")
+        with sync_client(url, socket_timeout=5) as client:
+            yield RedisRateLimiter(client, clock, key_prefix=prefix)
+    else:
+        yield InMemoryRateLimiter(clock)
 
 
 def test_allows_limit_hits_then_refuses(limiter: RateLimiter) -> None:
@@ -86,3 +96,18 @@ def test_a_short_window_in_milliseconds(limiter: RateLimiter, clock: FixedClock)
     assert not limiter.hit("k", limit=1, window_ms=500).allowed
     clock.advance(seconds=0.5)
     assert limiter.hit("k", limit=1, window_ms=500).allowed
+
+
+def test_redis_counts_are_shared_by_every_instance(
+    redis_url: str, redis_prefix: str, clock: FixedClock
+) -> None:
+    with (
+        sync_client(redis_url, socket_timeout=5) as one,
+        sync_client(redis_url, socket_timeout=5) as two,
+    ):
+        first = RedisRateLimiter(one, clock, key_prefix=redis_prefix)
+        second = RedisRateLimiter(two, clock, key_prefix=redis_prefix)
+        assert first.hit("k", limit=2, window_ms=MINUTE_MS).allowed
+        assert second.hit("k", limit=2, window_ms=MINUTE_MS).allowed
+        assert not first.hit("k", limit=2, window_ms=MINUTE_MS).allowed
+        assert 0 < one.pttl(f"{redis_prefix}ratelimit:k") <= MINUTE_MS

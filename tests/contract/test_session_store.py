@@ -5,12 +5,15 @@ Time to live is tested by moving an injected clock, never by sleeping.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from adapters.redis.client import sync_client
+from adapters.redis.sessions import RedisSessionStore
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.tables import SessionRow
 from domain.ports import SessionStore
@@ -24,12 +27,19 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
-@pytest.fixture(params=["fake", "sqlite", "postgresql"])
-def sessions(request: pytest.FixtureRequest, clock: FixedClock) -> SessionStore:
+@pytest.fixture(params=["fake", "sqlite", "postgresql", "redis"])
+def sessions(request: pytest.FixtureRequest, clock: FixedClock) -> Iterator[SessionStore]:
     if request.param == "fake":
-        return FakeSessionStore(clock)
+        yield FakeSessionStore(clock)
+        return
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        prefix = request.getfixturevalue("redis_prefix")
+        with sync_client(url, socket_timeout=5) as client:
+            yield RedisSessionStore(client, clock, key_prefix=prefix)
+        return
     engine: Engine = request.getfixturevalue(f"{request.param}_engine")
-    return SqlSessionStore(engine, clock)
+    yield SqlSessionStore(engine, clock)
 
 
 def test_put_then_get(sessions: SessionStore) -> None:
@@ -210,3 +220,38 @@ def test_sql_purge_expired_reports_how_many(sql_engine: Engine, clock: FixedCloc
     clock.advance(seconds=50)
     assert store.purge_expired() == 1
     assert store.get("b") == b"2"
+
+
+# --- Redis only: SETEX under the key prefix -----------------------------------------------------
+
+
+def test_redis_keeps_each_session_under_the_prefix_with_its_ttl(
+    redis_url: str, redis_prefix: str, clock: FixedClock
+) -> None:
+    with sync_client(redis_url, socket_timeout=5) as client:
+        store = RedisSessionStore(client, clock, key_prefix=redis_prefix)
+        store.put("login:abc", b"v", WEEK)
+        key = f"{redis_prefix}session:login:abc"
+        assert 0 < client.ttl(key) <= WEEK
+        other = RedisSessionStore(client, clock, key_prefix=redis_prefix + "other:")
+        assert other.get("login:abc") is None  # another tenant of the same database
+        store.delete("login:abc")
+        assert client.exists(key) == 0
+
+
+def test_redis_honours_the_database_number_of_its_url(
+    redis_url: str, redis_prefix: str, clock: FixedClock
+) -> None:
+    base = redis_url.rsplit("/", 1)[0]
+    with (
+        sync_client(f"{base}/5", socket_timeout=5) as db5,
+        sync_client(f"{base}/0", socket_timeout=5) as db0,
+    ):
+        RedisSessionStore(db5, clock, key_prefix=redis_prefix).put("k", b"v", 60)
+        key = f"{redis_prefix}session:k"
+        try:
+            assert db5.exists(key) == 1
+            assert db0.exists(key) == 0
+            assert RedisSessionStore(db0, clock, key_prefix=redis_prefix).get("k") is None
+        finally:
+            db5.delete(key)

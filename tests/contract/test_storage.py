@@ -9,15 +9,19 @@ from pathlib import Path
 import pytest
 
 from adapters.local.storage import LocalStorage
+from adapters.s3.storage import S3Options, S3Storage
 from domain.errors import NotFound
 from domain.ports import Storage
 from tests.fakes import FakeStorage
 
 
-@pytest.fixture(params=["fake", "local"])
+@pytest.fixture(params=["fake", "local", "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
     if request.param == "fake":
         return FakeStorage()
+    if request.param == "s3":
+        options: S3Options = request.getfixturevalue("s3_bucket")
+        return S3Storage(options)
     # A tiny chunk size makes every test exercise the chunked, streaming write.
     return LocalStorage(tmp_path / "store", chunk_size=7)
 
@@ -37,6 +41,23 @@ def test_put_stream_stores_every_byte(storage: Storage) -> None:
     assert stored.size == len(data)
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert storage.get("big/blob.bin") == data
+
+
+def test_open_streams_the_bytes_in_chunks(storage: Storage) -> None:
+    data = bytes(range(256)) * 1000 + b"tail"
+    storage.put("stream/me", io.BytesIO(data))
+    with storage.open("stream/me") as stream:
+        parts = []
+        while chunk := stream.read(10_000):
+            assert len(chunk) <= 10_000
+            parts.append(chunk)
+    assert b"".join(parts) == data
+    assert len(parts) > 1
+
+
+def test_open_missing_raises_not_found(storage: Storage) -> None:
+    with pytest.raises(NotFound):
+        storage.open("missing/key")
 
 
 def test_empty_object(storage: Storage) -> None:
@@ -127,6 +148,8 @@ def test_unsafe_keys_are_refused(storage: Storage, key: str) -> None:
         storage.exists(key)
     with pytest.raises(ValueError):
         storage.delete(key)
+    with pytest.raises(ValueError):
+        storage.open(key)
 
 
 @pytest.mark.parametrize("prefix", ["/abs", "../up", "a/../b/", "a\\b", "a\x00"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import BinaryIO
 
 from adapters.local.paths import validate_key, validate_prefix
@@ -28,6 +29,12 @@ class FakeStorage:
             return self.objects[key]
         except KeyError:
             raise NotFound(f"no stored object under key {key!r}") from None
+
+    def open(self, key: str) -> BinaryIO:
+        return io.BytesIO(self.get(key))
+
+    def presigned_url(self, key: str, *, download_name: str, media_type: str) -> str | None:
+        return None
 
     def exists(self, key: str) -> bool:
         validate_key(key)

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from domain.errors import KirbyGenError, NotFound
-from domain.project import ACTIVE_RUN_STATUSES, Run
+from domain.project import Run
 from domain.refusals import Unauthenticated
 from entrypoints.http.context import services
 from entrypoints.http.views import event_view, run_view
@@ -82,54 +81,36 @@ def _pick_run(websocket: WebSocket, user_id: str) -> Run:
 
 
 async def _stream(websocket: WebSocket, run: Run, after: int) -> None:
-    svc = services(websocket)
-    # Subscribe before replaying, so nothing falls between the stored and the live events;
-    # an event seen in both is sent once (by seq).
-    subscription = svc.hub.subscribe(run.id)
-    watcher = asyncio.create_task(_close_on_disconnect(websocket, subscription))
-    last = after
+    events = services(websocket).events
+    follower = asyncio.create_task(_follow(websocket, run, after))
+    watcher = asyncio.create_task(_wait_for_disconnect(websocket))
     try:
-        stored = await run_in_threadpool(svc.repository.list_events, run.id, after_seq=after)
-        for event in stored:
-            await _send_event(websocket, event)
-            last = event.seq
-        current = await run_in_threadpool(svc.repository.get_run, run.id)
-        if current is not None and current.status in ACTIVE_RUN_STATUSES:
-            async for event in subscription:
-                if event.seq > last:
-                    await _send_event(websocket, event)
-                    last = event.seq
-            # Events stored after the fan-out ended (none expected) are not lost.
-            for event in await run_in_threadpool(
-                svc.repository.list_events, run.id, after_seq=last
-            ):
-                await _send_event(websocket, event)
-            current = await run_in_threadpool(svc.repository.get_run, run.id)
-        if watcher.done():
-            return
-        await websocket.send_json({"type": "end", "run": run_view(current or run)})
+        done, _ = await asyncio.wait({follower, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if follower not in done or follower.exception() is not None:
+            return  # the client went away (or the socket broke)
+        await websocket.send_json({"type": "end", "run": run_view(await events.current(run))})
         await websocket.close(code=1000)
     except (WebSocketDisconnect, RuntimeError):
         return  # the client went away
     finally:
-        subscription.close()
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
+        for task in (follower, watcher):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
 
 
-async def _close_on_disconnect(websocket: WebSocket, subscription: Any) -> None:
-    """Ends the live stream when the client disconnects (other messages are ignored)."""
+async def _follow(websocket: WebSocket, run: Run, after: int) -> None:
+    async for event in services(websocket).events.follow(run, after=after):
+        await websocket.send_json({"type": "event", "event": event_view(event)})
+
+
+async def _wait_for_disconnect(websocket: WebSocket) -> None:
+    """Returns when the client disconnects (other messages are ignored)."""
     with contextlib.suppress(Exception):
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
-                break
-    subscription.close()
-
-
-async def _send_event(websocket: WebSocket, event: Any) -> None:
-    await websocket.send_json({"type": "event", "event": event_view(event)})
+                return
 
 
 async def _refuse(websocket: WebSocket, close_code: int, code: str, message: str) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,26 +20,21 @@ async def health(request: Request) -> Response:
 
 
 async def ready(request: Request) -> Response:
-    svc = services(request)
-    checks: dict[str, str] = {}
-
-    def database() -> None:
-        svc.repository.get_project("readiness-probe")
-
-    def storage() -> None:
-        svc.storage.exists(f"readiness/{uuid.uuid4().hex}")
-
-    for name, probe in (("database", database), ("storage", storage)):
-        try:
-            await run_in_threadpool(probe)
-            checks[name] = "ok"
-        except Exception as exc:
-            logger.warning("readiness: %s is down: %s", name, exc)
-            checks[name] = "down"
-    # The queue is reachable when its worker runs (in-process) or its broker answers.
-    checks["queue"] = "ok" if getattr(request.app.state, "queue_running", False) else "down"
-    down = sorted(name for name, state in checks.items() if state != "ok")
+    """Each dependency by name with its latency; 503 + Retry-After when one is down."""
+    states = await services(request).readiness.check()
+    checks = {
+        state.name: {
+            "status": "ok" if state.ok else "down",
+            "latency_ms": state.latency_ms,
+            **({"error": state.error} if state.error else {}),
+        }
+        for state in states
+    }
+    down = [state.name for state in states if not state.ok]
     if down:
+        for state in states:
+            if not state.ok:
+                logger.warning("readiness: %s is down: %s", state.name, state.error)
         return error_response(
             503,
             "not_ready",

@@ -105,7 +105,7 @@ def _project(client: TestClient) -> tuple[dict[str, str], str, str]:
 
 
 def _stored_files(client: TestClient, project_id: str) -> list[str]:
-    storage = client.app.state.services.storage  # type: ignore[attr-defined]
+    storage = client.app.state.container.storage()  # type: ignore[attr-defined]
     return [k for k in storage.list(f"projects/{project_id}/") if "/uploads/" in k]
 
 

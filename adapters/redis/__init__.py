@@ -1,0 +1,1 @@
+"""Redis adapters: sessions, rate limiting and progress fan-out shared by every process."""
