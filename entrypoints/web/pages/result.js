@@ -12,7 +12,7 @@ const TARGETS = [
   ["s3", "S3 bucket (static export)"],
 ];
 const SURFACES = new Set(["background", "surface", "border"]);
-const DEPLOYING = new Set(["pending", "queued", "running", "deploying", "building"]);
+const DEPLOYING = new Set(["queued", "deploying"]);
 
 export async function render({ main, params, signal, announce }) {
   const [projectId] = params;
@@ -80,31 +80,59 @@ function downloadSection(base, announce) {
 function deploySection(base, signal, announce) {
   const select = h("select", { id: "deploy-target" }, TARGETS.map(([v, label]) => h("option", { value: v }, label)));
   const error = errorBox();
-  const list = h("ul", { class: "deployments", "aria-live": "polite" });
+  const list = h("ul", { class: "deployments", "aria-label": "Deployments" });
+  const state = h("p", { class: "visually-hidden", role: "status" });
   const submit = h("button", { type: "submit", class: "button button--primary" }, "Deploy");
   const form = h("form", { class: "deploy-form" },
     h("label", { for: "deploy-target" }, "Where to"), h("div", { class: "inline" }, select, submit), error);
   const section = h("section", { class: "card", "aria-labelledby": "deploy-title" },
-    h("h2", { id: "deploy-title" }, "Deploy"), form, list);
+    h("h2", { id: "deploy-title" }, "Deploy"), form, state, list);
   let timer = null;
+  const said = new Map();
   signal.addEventListener("abort", () => clearTimeout(timer));
 
+  const targetLabel = (target) => (TARGETS.find(([v]) => v === target) || [target, target])[1];
   const draw = (items) => {
     clear(list);
-    for (const d of [...items].reverse()) {
+    for (const d of items) { // newest first
+      const stop = d.target === "local" && d.status === "live"
+        ? h("button", {
+          type: "button",
+          class: "link-button",
+          onclick: async () => {
+            try {
+              await api.del(`${base}/deployments/${d.id}`);
+              announce("The local deployment is stopped.");
+              poll();
+            } catch (err) {
+              error.show(err.explained || err.message);
+            }
+          },
+        }, "Stop", h("span", { class: "visually-hidden" }, ` the deployment at ${d.url}`))
+        : null;
       list.append(h("li", { class: "deployment", dataset: { status: d.status } },
         h("span", { class: `badge badge--${d.status}` }, d.status),
-        h("span", {}, (TARGETS.find(([v]) => v === d.target) || [d.target, d.target])[1]),
-        d.url ? h("a", { href: d.url, target: "_blank", rel: "noopener", class: "deployment__url" }, d.url) : null,
+        h("span", {}, targetLabel(d.target)),
+        d.url && d.status === "live"
+          ? h("a", { href: d.url, target: "_blank", rel: "noopener", class: "deployment__url" }, d.url,
+            h("span", { class: "visually-hidden" }, " (opens a new tab)"))
+          : null,
         h("span", { class: "muted" }, formatTime(d.created)),
-        d.error || d.message ? h("span", { class: "deployment__error" }, d.error?.message || d.message) : null));
+        stop,
+        d.error ? h("span", { class: "deployment__error" }, typeof d.error === "string" ? d.error : d.error.message) : null));
+      // Each change of a deployment's status is said once.
+      if (said.has(d.id) && said.get(d.id) !== d.status) {
+        state.textContent = d.status === "live" ? `Deployed: ${d.url}` : `Deployment ${d.status}.`;
+      }
+      said.set(d.id, d.status);
     }
   };
   const poll = async () => {
+    clearTimeout(timer);
     try {
       const items = (await api.get(`${base}/deployments`)).items;
       draw(items);
-      if (items.some((d) => DEPLOYING.has(d.status)) && !signal.aborted) timer = setTimeout(poll, 1000);
+      if (items.some((d) => DEPLOYING.has(d.status)) && !signal.aborted) timer = setTimeout(poll, 700);
     } catch (err) {
       if (err.status === 404 && err.code === "not_found") {
         form.replaceWith(h("p", { class: "muted" }, "Deploying is not available on this server."));
@@ -117,16 +145,14 @@ function deploySection(base, signal, announce) {
     submit.disabled = true;
     try {
       const d = await api.post(`${base}/deployments`, { target: select.value });
-      announce(`Deploying to ${select.value}.`);
-      clearTimeout(timer);
+      said.set(d.id, d.status);
+      state.textContent = `Deploying to ${targetLabel(d.target)}…`;
       await poll();
-      return d;
     } catch (err) {
       error.show(err.explained || err.message);
     } finally {
       submit.disabled = false;
     }
-    return null;
   });
   poll();
   return section;
@@ -240,12 +266,42 @@ async function versionsSection(base) {
   let versions;
   try {
     versions = (await api.get(`${base}/versions`)).items;
-  } catch {
-    return null; // this server keeps no version history
+  } catch (err) {
+    if (err.status === 404 && err.code === "not_found") return null; // no version history here
+    return h("section", { class: "card" }, h("h2", {}, "Versions"), h("p", { class: "muted" }, err.message));
   }
+  const items = versions.map((v, index) => {
+    const changes = h("div", { class: "diff" });
+    const show = h("button", { type: "button", class: "link-button", "aria-expanded": "false" },
+      "Show changes", h("span", { class: "visually-hidden" }, ` in ${v.subject}`));
+    show.addEventListener("click", async () => {
+      const open = show.getAttribute("aria-expanded") === "true";
+      show.setAttribute("aria-expanded", String(!open));
+      if (open) {
+        clear(changes);
+        return;
+      }
+      try {
+        const diff = await api.get(`${base}/versions/${encodeURIComponent(v.commit)}`);
+        changes.replaceChildren(
+          h("ul", { class: "diff__files" }, diff.files.map((f) =>
+            h("li", {}, h("span", { class: `tag tag--${f.change === "removed" ? "warn" : "info"}` }, f.change), " ", h("code", {}, f.path)))),
+          diff.patch ? h("pre", { class: "diff__patch", tabindex: "0", "aria-label": `Changes in ${v.subject}` }, diff.patch) : null,
+          diff.truncated ? h("p", { class: "muted" }, "The changes are cut short here: download the site for the rest.") : null);
+      } catch (err) {
+        changes.replaceChildren(h("p", { class: "muted" }, err.message));
+      }
+    });
+    return h("li", { class: "version" },
+      h("div", { class: "version__head" },
+        h("code", {}, v.commit.slice(0, 8)),
+        h("span", { class: "version__subject" }, v.subject),
+        index === 0 ? h("span", { class: "badge badge--live" }, "latest") : null,
+        h("span", { class: "muted" }, formatTime(v.created)),
+        index < versions.length - 1 ? show : null),
+      changes);
+  });
   return h("section", { class: "card", "aria-labelledby": "versions-title" },
     h("h2", { id: "versions-title" }, "Versions"),
-    versions.length === 0 ? h("p", {}, "No versions yet.") : h("ol", { class: "versions" }, versions.map((v) =>
-      h("li", {}, h("code", {}, (v.commit || v.id || "").slice(0, 10)), " ", v.message || "", " ",
-        h("span", { class: "muted" }, formatTime(v.created || v.date))))));
+    versions.length === 0 ? h("p", {}, "No versions yet.") : h("ol", { class: "versions" }, items));
 }

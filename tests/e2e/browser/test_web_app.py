@@ -23,6 +23,7 @@ from tests.e2e.browser.conftest import (
 from tests.e2e.conftest import EXAMPLE
 
 pytestmark = pytest.mark.slow
+FIRST_LOAD_BUDGET = 100_000  # bytes of our own files, uncompressed
 RUN_SECONDS = 120_000  # ms: a whole offline generation on a busy two-core machine
 
 
@@ -63,6 +64,7 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     checks = PageChecks(page, "pointer")
     page.goto(server.url + "/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert 10_000 < first_load_bytes(page) < FIRST_LOAD_BUDGET
     checks.check("signin")
 
     page.get_by_role("link", name="Create an account").first.click()
@@ -149,6 +151,17 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     expect(card).to_contain_text(re.compile(r"Last run: succeeded"))
     expect(card.locator("iframe.thumb__frame")).to_have_count(1)
     checks.check("projects")
+
+
+def first_load_bytes(page: Any) -> int:
+    """What the first page cost in our own files (not the API's answers), uncompressed."""
+    total: int = page.evaluate(
+        """() => [...performance.getEntriesByType('navigation'),
+                  ...performance.getEntriesByType('resource')]
+            .filter(e => e.name.startsWith(location.origin) && !e.name.includes('/api/'))
+            .reduce((sum, e) => sum + e.decodedBodySize, 0)"""
+    )
+    return total
 
 
 def see_the_result(page: Any, checks: PageChecks, name: str) -> None:
