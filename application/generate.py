@@ -11,7 +11,13 @@ from application.checkpoints import CheckpointStore
 from application.hand_edits import KeepHandEdits
 from application.pipeline import PipelineInput, PipelineResult
 from application.progress import RunProgress
-from application.report import PALETTE_ROLES, EntitySummary, GenerationReport, count_pages
+from application.report import (
+    PALETTE_ROLES,
+    EntitySummary,
+    GenerationReport,
+    count_pages,
+    set_aside_texts,
+)
 from application.static_export import ExportStaticSite
 from application.tools import GenerationTools
 from domain.design import DesignSystem
@@ -57,6 +63,10 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
         warnings=result.warnings,
         rejected=result.ingest.rejected,
         hand_edits=result.hand_edits,
+        identity=result.content.identity,
+        values=result.content.notes,
+        set_aside=set_aside_texts(result.ingest.text_documents),
+        encodings={d.source: d.encoding for d in result.ingest.text_documents if d.encoding},
     )
 
 

@@ -128,4 +128,5 @@ def attach_media(
         )
         for source, asset in sorted(names.items(), key=lambda kv: kv[1])
     )
-    return AttachedMedia(StructuredContent(tuple(items)), media, tuple(warnings))
+    content = attrs.evolve(content, items=tuple(items))
+    return AttachedMedia(content, media, tuple(warnings))

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 import attrs
 
-from domain.documents import RejectedFile
+from domain.content import ValueNote
+from domain.documents import Document, RejectedFile
 from domain.hand_edits import HandEditReport
+from domain.identity import SiteIdentity
 from domain.schema import EntityKind
 from domain.site import SiteFile
 
@@ -22,6 +24,26 @@ class EntitySummary:
     kind: EntityKind
     items: int
     fields: int
+
+
+@attrs.frozen
+class SetAsideText:
+    """Text of the material kept out of the content (page chrome, running page headers), with
+    its file, line and page: nothing read is dropped without a trace."""
+
+    document: str
+    text: str
+    reason: str
+    line: int | None = None
+    page: int | None = None
+
+
+def set_aside_texts(documents: Sequence[Document]) -> tuple[SetAsideText, ...]:
+    return tuple(
+        SetAsideText(d.source, a.text, a.reason, a.locator.line, a.locator.page)
+        for d in documents
+        for a in d.set_aside
+    )
 
 
 @attrs.frozen
@@ -39,6 +61,14 @@ class GenerationReport:
     rejected: tuple[RejectedFile, ...]
     # Edits the owner made by hand, kept on regeneration; conflicts are listed here.
     hand_edits: HandEditReport = HandEditReport()
+    # Who the material names, every candidate with its file and line (the site's name is
+    # ``name``: the person's --name when given, else the best candidate, else the folder).
+    identity: SiteIdentity = SiteIdentity()
+    # Every written value stored in another form, kept in an item's text, or left out.
+    values: tuple[ValueNote, ...] = ()
+    set_aside: tuple[SetAsideText, ...] = ()
+    # The text encoding each text document's bytes showed.
+    encodings: dict[str, str] = attrs.field(factory=dict)
 
 
 def count_pages(files: Sequence[SiteFile]) -> int:

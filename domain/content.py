@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from domain.documents import Locator
+from domain.identity import SiteIdentity
 
 # A field value is JSON-compatible data. Its shape per generic field type:
 #   text, textarea, richtext, markdown, code, url, email, tel, color -> str
@@ -55,9 +56,34 @@ class ContentItem:
     provenance: dict[str, Provenance] = attrs.field(factory=dict)
 
 
+class NoteAction(enum.StrEnum):
+    COERCED = "coerced"  # stored in another form than written ("12 March 2025" -> 2025-03-12)
+    KEPT_IN_TEXT = "kept_in_text"  # did not fit its field; written into the item's text
+    LEFT_OUT = "left_out"  # did not fit anywhere in the content; only this note keeps it
+
+
+@attrs.frozen
+class ValueNote:
+    """What happened to one written value that is not stored as written, and where it was
+    written, so that the owner can check it (``report.json`` lists them all)."""
+
+    item: str
+    field: str
+    written: str
+    action: NoteAction
+    reason: str
+    document: str
+    line: int | None = None
+    page: int | None = None
+    stored: str = ""
+
+
 @attrs.frozen
 class StructuredContent:
     items: tuple[ContentItem, ...] = ()
+    notes: tuple[ValueNote, ...] = ()
+    # Who the material says the site is for, with every candidate and where it was read.
+    identity: SiteIdentity = SiteIdentity()
 
     def for_entity(self, entity_id: str) -> tuple[ContentItem, ...]:
         return tuple(sorted((i for i in self.items if i.entity == entity_id), key=lambda i: i.sort))

@@ -50,7 +50,8 @@ class Fact:
 
 @attrs.frozen
 class ItemFacts:
-    """``fields`` holds the first value written for each field id, in the order written."""
+    """``fields`` holds every value written, in the order written (a field id may come twice:
+    the structurer keeps the first and notes the others)."""
 
     section: Section
     fields: tuple[Fact, ...]
@@ -72,7 +73,7 @@ def field_id_for(key: str, entity_id: str) -> str:
 
 
 def item_facts(section: Section, entity_id: str) -> ItemFacts:
-    fields: dict[str, Fact] = {}
+    fields: list[Fact] = []
     document = section.document
     if section.whole_document and document.front_matter_locator is not None:
         for key, value in document.front_matter.items():
@@ -85,7 +86,7 @@ def item_facts(section: Section, entity_id: str) -> ItemFacts:
                 locator=document.front_matter_locator,
                 confidence=FRONT_MATTER_CONFIDENCE,
             )
-            fields.setdefault(fact.field_id, fact)
+            fields.append(fact)
     for block in section.blocks:
         if block.kind is BlockKind.KEY_VALUE and block.key:
             fact = Fact(
@@ -95,15 +96,13 @@ def item_facts(section: Section, entity_id: str) -> ItemFacts:
                 locator=block.locator,
                 confidence=KEY_VALUE_CONFIDENCE,
             )
-            fields.setdefault(fact.field_id, fact)
+            fields.append(fact)
     images = tuple(
         Fact(COVER_FIELD, "Cover", b.target, b.locator, IMAGE_CONFIDENCE)
         for b in section.blocks
         if is_local_image(b)
     )
-    return ItemFacts(
-        section=section, fields=tuple(fields.values()), body=_body(section), images=images
-    )
+    return ItemFacts(section=section, fields=tuple(fields), body=_body(section), images=images)
 
 
 def is_local_image(block: Block) -> bool:

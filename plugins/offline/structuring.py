@@ -12,12 +12,20 @@ from collections.abc import Sequence
 
 import attrs
 
-from domain.content import ContentItem, ItemStatus, Provenance, StructuredContent
+from domain.content import (
+    ContentItem,
+    ItemStatus,
+    NoteAction,
+    Provenance,
+    StructuredContent,
+    ValueNote,
+)
 from domain.documents import Document, Locator
 from domain.ports import Skill
 from domain.schema import ContentSchema, Entity, EntityKind, FieldType
 from plugins.hookspecs import hookimpl
 from plugins.offline.facts import (
+    BODY_FIELD,
     COVER_FIELD,
     GALLERY_FIELD,
     GUESSED_TITLE_CONFIDENCE,
@@ -28,9 +36,10 @@ from plugins.offline.facts import (
     item_facts,
     span_of,
 )
+from plugins.offline.identity import site_identity
 from plugins.offline.naming import slugify
 from plugins.offline.shape import Section, entity_groups
-from plugins.offline.values import convert
+from plugins.offline.values import as_text, convert, convert_noted
 
 FALLBACK_SLUG = "item"
 _SINGLE_FILE_TYPES = frozenset({FieldType.IMAGE, FieldType.FILE})
@@ -42,36 +51,51 @@ class OfflineContentStructurer:
 
     def structure(self, documents: Sequence[Document], schema: ContentSchema) -> StructuredContent:
         items: list[ContentItem] = []
+        notes: list[ValueNote] = []
         for group in entity_groups(documents):
             entity = schema.entity(group.entity_id)
             if entity is None:
+                notes.extend(
+                    _unplaced(s, f"the schema has no '{group.entity_id}'") for s in group.sections
+                )
                 continue  # the entity was removed from the schema
             # A single page has one item; if the schema made a collection single, the
             # first section is that page.
-            sections = (
-                group.sections if entity.kind is EntityKind.COLLECTION else group.sections[:1]
+            single = entity.kind is not EntityKind.COLLECTION
+            sections = group.sections[:1] if single else group.sections
+            notes.extend(
+                _unplaced(s, f"'{entity.name}' is a single page and this is another one")
+                for s in group.sections[len(sections) :]
             )
             slugs: set[str] = set()
             for sort, section in enumerate(sections, start=1):
-                items.append(_item(entity, section, sort, slugs))
-        return StructuredContent(items=tuple(items))
+                item, item_notes = _item(entity, section, sort, slugs)
+                items.append(item)
+                notes.extend(item_notes)
+        return StructuredContent(
+            items=tuple(items), notes=tuple(notes), identity=site_identity(documents)
+        )
 
 
-def _item(entity: Entity, section: Section, sort: int, slugs: set[str]) -> ContentItem:
+def _item(
+    entity: Entity, section: Section, sort: int, slugs: set[str]
+) -> tuple[ContentItem, list[ValueNote]]:
     if entity.kind is EntityKind.SINGLE:
         slug = entity.id
     else:
         slug = _unique_slug(slugify(section.title) or FALLBACK_SLUG, slugs)
+    item_id = f"{entity.id}/{slug}"
     facts = item_facts(section, entity.id)
     fields: dict[str, object] = {}
     provenance: dict[str, Provenance] = {TITLE_KEY: _title_provenance(section)}
-    for field_id, (value, source) in _values(entity, facts).items():
+    placed, notes = _values(entity, facts, item_id)
+    for field_id, (value, source) in placed.items():
         fields[field_id] = value
         provenance[field_id] = Provenance(
             document=section.document.source, locator=source.locator, confidence=source.confidence
         )
-    return ContentItem(
-        id=f"{entity.id}/{slug}",
+    item = ContentItem(
+        id=item_id,
         entity=entity.id,
         slug=slug,
         title=section.title,
@@ -80,23 +104,118 @@ def _item(entity: Entity, section: Section, sort: int, slugs: set[str]) -> Conte
         fields=fields,
         provenance=provenance,
     )
+    return item, notes
 
 
-def _values(entity: Entity, facts: ItemFacts) -> dict[str, tuple[object, Fact]]:
-    """Field id -> (converted value, the fact it came from) for every field given a value."""
+def _values(
+    entity: Entity, facts: ItemFacts, item_id: str
+) -> tuple[dict[str, tuple[object, Fact]], list[ValueNote]]:
+    """Field id -> (converted value, the fact it came from) for every field given a value,
+    and a note for every value not stored as written.
+
+    A value that does not fit its field is written into the item's text (``Year: soon``)
+    when the entity has a text field, so the page still says it; either way it is noted.
+    """
     candidates = list(facts.fields)
-    if facts.body is not None:
-        candidates.append(facts.body)
     candidates.extend(_image_facts(entity, facts.images))
     found: dict[str, tuple[object, Fact]] = {}
+    notes: list[ValueNote] = []
+    misfits: list[Fact] = []
+    document = facts.section.document.source
     for fact in candidates:
         field = entity.field(fact.field_id)
-        if field is None or field.id in found:
+        if field is None:
+            misfits.append(fact)
+            notes.append(_note(item_id, fact, document, "the schema has no such field"))
             continue
-        value = convert(fact.value, field)
-        if value is not None:
-            found[field.id] = (value, fact)
-    return found
+        if field.id in found:
+            misfits.append(fact)
+            notes.append(_note(item_id, fact, document, "the item already has a value here"))
+            continue
+        converted = convert_noted(fact.value, field)
+        if converted.value is None:
+            misfits.append(fact)
+            notes.append(_note(item_id, fact, document, f"it is not a {field.type.value}"))
+            continue
+        found[field.id] = (converted.value, fact)
+        if converted.note:
+            notes.append(
+                _note(
+                    item_id,
+                    fact,
+                    document,
+                    converted.note,
+                    action=NoteAction.COERCED,
+                    stored=converted.value,
+                )
+            )
+    body = facts.body
+    text_field = entity.field(BODY_FIELD)
+    kept = [
+        f for f in misfits if isinstance(f.value, str | int | float) and f.field_id != COVER_FIELD
+    ]
+    if text_field is not None and kept:
+        lines = "\n".join(f"{f.label}: {f.value}" for f in kept)
+        written = f"{body.value}\n\n{lines}" if body is not None else lines
+        body = (
+            attrs.evolve(body, value=written)
+            if body is not None
+            else Fact(BODY_FIELD, "Text", lines, kept[0].locator, kept[0].confidence)
+        )
+        notes = [
+            attrs.evolve(n, action=NoteAction.KEPT_IN_TEXT)
+            if n.action is NoteAction.LEFT_OUT and any(n.field == f.field_id for f in kept)
+            else n
+            for n in notes
+        ]
+    if body is not None:
+        field = entity.field(body.field_id)
+        value = convert(body.value, field) if field is not None else None
+        if value is not None and field is not None:
+            found.setdefault(field.id, (value, body))
+        else:
+            notes.append(_note(item_id, body, document, "the schema has no text field"))
+    return found, notes
+
+
+def _note(
+    item_id: str,
+    fact: Fact,
+    document: str,
+    reason: str,
+    *,
+    action: NoteAction = NoteAction.LEFT_OUT,
+    stored: object = None,
+) -> ValueNote:
+    return ValueNote(
+        item=item_id,
+        field=fact.field_id,
+        written=as_text(fact.value) or "",
+        action=action,
+        reason=reason,
+        document=document,
+        line=fact.locator.line,
+        page=fact.locator.page,
+        stored="" if stored is None else as_text(stored) or "",
+    )
+
+
+def _unplaced(section: Section, reason: str) -> ValueNote:
+    """A whole section the content has no place for, noted with its title and text."""
+    text = "\n\n".join(
+        [section.title, *(f"{b.key}: {b.text}" if b.key else b.text for b in section.blocks)]
+    )
+    locator = section.title_locator or (section.blocks[0].locator if section.blocks else Locator())
+    return ValueNote(
+        item="",
+        field="",
+        written=text,
+        action=NoteAction.LEFT_OUT,
+        reason=reason,
+        document=section.document.source,
+        line=locator.line,
+        page=locator.page,
+    )
 
 
 def _image_facts(entity: Entity, images: tuple[Fact, ...]) -> list[Fact]:

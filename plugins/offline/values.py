@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
+
+import attrs
 
 from domain.schema import Field, FieldType
 
@@ -24,11 +27,50 @@ _PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
 _YEAR_RANGE = re.compile(r"^\d{4}\s*[-\u2013]\s*\d{4}$")
 _PHONE_DIGITS = (7, 15)
 _MULTI_DIGIT = re.compile(r"\d{2}")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan", "januar", "janvier", "enero", "gennaio"),
+         ("february", "feb", "februar", "fevrier", "febrero", "febbraio"),
+         ("march", "mar", "marz", "mars", "marzo"),
+         ("april", "apr", "avril", "abril", "aprile"),
+         ("may", "mai", "mayo", "maggio"),
+         ("june", "jun", "juni", "juin", "junio", "giugno"),
+         ("july", "jul", "juli", "juillet", "julio", "luglio"),
+         ("august", "aug", "aout", "agosto"),
+         ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
+         ("october", "oct", "okt", "oktober", "octobre", "octubre", "ottobre"),
+         ("november", "nov", "novembre", "noviembre"),
+         ("december", "dec", "dez", "dezember", "decembre", "diciembre", "dicembre")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.?\s+([A-Za-zéûä]+)\.?,?\s+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-zéûä]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^([A-Za-zéûä]+)\.?\s+(\d{4})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{4})$")
+# Prices: a currency sign or code before or after an amount ("€18", "NOK 185", "85 EUR").
+_CURRENCY = r"(?:[€$£¥]|EUR|USD|GBP|NOK|SEK|DKK|CHF|JPY|CAD|AUD|kr\.?|Fr\.)"
+_AMOUNT = r"\d[\d\s.,']*(?:[.,]-|[.,]\d{1,2})?"
+_PRICE = re.compile(rf"^(?:{_CURRENCY}\s?{_AMOUNT}|{_AMOUNT}\s?{_CURRENCY})$", re.IGNORECASE)
+# Durations: "1 h 30 min", "2 days", "40 minutes", "1:30 h".
+_DURATION = re.compile(
+    r"^(?:\d+(?:[.,]\d+)?\s*(?:s|sec|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|"
+    r"weeks?|months?|years?)\b\s*)+$",
+    re.IGNORECASE,
+)
+# A type most of a field's values share is the field's type when at least this share of them
+# has it; the others are kept as text and reported rather than turning the field into text.
+_MAJORITY = 2 / 3
 _TAG_MAX_CHARS = 40
 _TAG_MAX_WORDS = 4
 # Longer than a line in a form: offered as a multi-line field.
 _TEXTAREA_FROM = 80
 
+_STRICT_TYPES = frozenset(
+    {FieldType.NUMBER, FieldType.DATE, FieldType.DATETIME, FieldType.URL, FieldType.EMAIL}
+)
 _TEXT_TYPES = frozenset(
     {FieldType.TEXT, FieldType.TEXTAREA, FieldType.RICHTEXT, FieldType.MARKDOWN, FieldType.CODE}
 )
@@ -55,6 +97,10 @@ def classify(value: object) -> FieldType | None:
 
 
 def _classify_text(text: str) -> FieldType:
+    if _PRICE.match(text) or _DURATION.match(text):
+        return FieldType.TEXT  # recognised, and kept as written: no field type holds a unit
+    if written_date(text) is not None:
+        return FieldType.DATE
     if _EMAIL.match(text):
         return FieldType.EMAIL
     if _URL.match(text):
@@ -85,9 +131,15 @@ def combine(types: Iterable[FieldType]) -> FieldType:
     written alone), one image mixed with several is a gallery; anything else falls back to
     the text type that can hold every value.
     """
-    kinds = set(types)
+    seen = list(types)
+    kinds = set(seen)
     if len(kinds) == 1:
         return kinds.pop()
+    counts = Counter(seen)
+    common, count = counts.most_common(1)[0]
+    # "Year: 2021 / 2023 / soon": a number field, with "soon" kept as text and reported.
+    if count >= 2 and count / len(seen) >= _MAJORITY and common in _STRICT_TYPES:
+        return common
     if kinds <= {FieldType.TEXT, FieldType.TAGS}:
         return FieldType.TAGS
     if kinds <= {FieldType.IMAGE, FieldType.GALLERY}:
@@ -148,7 +200,8 @@ def _convert_text_shaped(kind: FieldType, text: str) -> object | None:
     if kind is FieldType.COLOR:
         return _hex_colour(text) if _COLOR.match(text) else None
     if kind is FieldType.DATE:
-        return text if _DATE.match(text) and _valid_date(text) else None
+        parsed = written_date(text)
+        return parsed.iso if parsed is not None else None
     if kind is FieldType.DATETIME:
         match = _DATETIME.match(text)
         if match is None or not _valid_date(match.group(1)):
@@ -162,6 +215,90 @@ def _convert_text_shaped(kind: FieldType, text: str) -> object | None:
             f":{time.group(3)}" if time.group(3) else ""
         )
     return None  # structure, blocks, relations and locations are not written as one line
+
+
+@attrs.frozen
+class WrittenDate:
+    """A date as written, as ISO ``YYYY-MM-DD``; ``note`` says what was assumed, if anything."""
+
+    iso: str
+    note: str = ""
+
+
+def written_date(text: str) -> WrittenDate | None:
+    """'12 March 2025', 'March 12, 2025', 'March 2025', '2025-03-12', '12/03/2025' as dates."""
+    stripped = " ".join(text.split())
+    if _DATE.match(stripped):
+        return WrittenDate(stripped) if _valid_date(stripped) else None
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        match = pattern.match(stripped)
+        if match is not None:
+            day, month = (1, 2) if order == "dmy" else (2, 1)
+            number = _MONTHS.get(_month_key(match.group(month)))
+            if number is not None:
+                return _date(int(match.group(3)), number, int(match.group(day)))
+    match = _MONTH_YEAR.match(stripped)
+    if match is not None and _month_key(match.group(1)) in _MONTHS:
+        found = _date(int(match.group(2)), _MONTHS[_month_key(match.group(1))], 1)
+        if found is not None:
+            return attrs.evolve(found, note="only the month is written; stored as its first day")
+    match = _NUMERIC_DATE.match(stripped)
+    if match is not None:
+        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if first > 12 >= second:
+            return _date(year, second, first)
+        if second > 12 >= first:
+            found = _date(year, first, second)
+            return attrs.evolve(found, note="read as month/day") if found else None
+        found = _date(year, second, first)
+        if found is not None and first != second:
+            return attrs.evolve(
+                found,
+                note=f"ambiguous: read as day {first}, month {second}"
+                f" (it could be {dt.date(year, first, second).isoformat()})",
+            )
+        return found
+    return None
+
+
+def _month_key(word: str) -> str:
+    folded = word.lower().replace("é", "e").replace("û", "u").replace("ä", "a")
+    return folded.rstrip(".")
+
+
+def _date(year: int, month: int, day: int) -> WrittenDate | None:
+    try:
+        return WrittenDate(dt.date(year, month, day).isoformat())
+    except ValueError:
+        return None
+
+
+@attrs.frozen
+class Converted:
+    """A converted value (None when it does not fit) and, when it is not stored as written,
+    why (``note``)."""
+
+    value: object | None
+    note: str = ""
+
+
+def convert_noted(value: object, field: Field) -> Converted:
+    """``convert`` that also says when the stored value differs from the written one."""
+    converted = convert(value, field)
+    if converted is None or not isinstance(value, str):
+        return Converted(converted)
+    written = value.strip()
+    if field.type is FieldType.DATE:
+        parsed = written_date(written)
+        note = parsed.note if parsed is not None else ""
+        if not note and converted != written:
+            note = "a date written in words, stored as YYYY-MM-DD"
+        return Converted(converted, note)
+    if isinstance(converted, list | bool):
+        return Converted(converted)
+    if str(converted) != written:
+        return Converted(converted, f"stored as {converted!s} for a {field.type.value} field")
+    return Converted(converted)
 
 
 def as_text(value: object) -> str | None:

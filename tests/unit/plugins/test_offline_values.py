@@ -4,7 +4,7 @@ import pytest
 
 from domain.schema import Choice, Field, FieldOptions, FieldType
 from plugins.offline.naming import humanise, plural, singular, slugify, snake_case
-from plugins.offline.values import classify, combine, convert
+from plugins.offline.values import classify, combine, convert, convert_noted, written_date
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,39 @@ def test_slugs_ids_and_labels() -> None:
     assert snake_case("Größe") == "grosse"
     assert humanise("client_name") == "Client name"
     assert humanise("URL") == "URL"
+
+
+@pytest.mark.parametrize(
+    ("written", "iso", "noted"),
+    [
+        ("12 March 2025", "2025-03-12", ""),
+        ("March 12, 2025", "2025-03-12", ""),
+        ("2025-03-12", "2025-03-12", ""),
+        ("March 2025", "2025-03-01", "only the month"),
+        ("12/03/2025", "2025-03-12", "ambiguous"),
+        ("25/03/2025", "2025-03-25", ""),
+        ("03/25/2025", "2025-03-25", "month/day"),
+        ("12.03.2025", "2025-03-12", "ambiguous"),
+    ],
+)
+def test_dates_in_their_common_written_forms(written: str, iso: str, noted: str) -> None:
+    found = written_date(written)
+    assert found is not None and found.iso == iso
+    assert noted in found.note and bool(noted) == bool(found.note)
+    assert classify(written) is FieldType.DATE
+
+
+@pytest.mark.parametrize("written", ["€18", "NOK 185", "85 EUR", "12,50 €", "1 h 30 min", "2 days"])
+def test_prices_and_durations_are_recognised_and_kept_as_written(written: str) -> None:
+    assert classify(written) is FieldType.TEXT
+
+
+def test_a_value_that_does_not_fit_the_field_most_values_fit_is_not_its_type() -> None:
+    assert combine([FieldType.NUMBER, FieldType.NUMBER, FieldType.TEXT]) is FieldType.NUMBER
+    assert combine([FieldType.NUMBER, FieldType.TEXT]) is FieldType.TEXT
+    noted = convert_noted("12 March 2025", Field(id="d", label="D", type=FieldType.DATE))
+    assert (noted.value, noted.note) == (
+        "2025-03-12",
+        "a date written in words, stored as YYYY-MM-DD",
+    )
+    assert convert_noted("soon", Field(id="y", label="Y", type=FieldType.NUMBER)).value is None
