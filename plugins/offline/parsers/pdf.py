@@ -22,15 +22,18 @@ from domain.documents import (
     BlockKind,
     Document,
     IngestLimits,
+    Locator,
     RejectedInput,
     RejectionCode,
     SourceFile,
 )
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
-from plugins.offline.naming import humanise, source_stem
+from plugins.offline.parsers.pdf_layout import Rows, reading_order, running_lines
+from plugins.offline.parsers.tables import table_blocks
 from plugins.offline.parsers.text import parse_text_blocks
-from plugins.offline.parsers.textlines import split_lines
+from plugins.offline.parsers.textlines import SourceLine, split_lines
+from plugins.offline.parsers.titles import file_title
 
 PDF_MEDIA_TYPE = "application/pdf"
 WORKER_MODULE = "plugins.offline.parsers.pdf_worker"
@@ -49,18 +52,34 @@ class PdfParser:
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
         result = run_worker(source.data, limits)
         pages = result.get("pages")
+        page_lines = [split_lines(str(text)) for text in (pages if isinstance(pages, list) else [])]
+        running, set_aside = running_lines(page_lines)
         blocks: list[Block] = []
-        for page_number, text in enumerate(pages if isinstance(pages, list) else [], start=1):
-            blocks.extend(_page_blocks(str(text), page_number))
+        tables = 0
+        for page_number, lines in enumerate(page_lines, start=1):
+            kept = [line for line in lines if (page_number, line.number) not in running]
+            for segment in reading_order(kept):
+                if isinstance(segment, Rows):
+                    tables += 1
+                    rows = [
+                        (cells, Locator(line=line.number, end_line=line.number, page=page_number))
+                        for cells, line in segment.rows
+                    ]
+                    blocks.extend(table_blocks(segment.columns, rows, tables))
+                else:
+                    blocks.extend(_page_blocks(segment, page_number))
         declared = " ".join(str(result.get("title") or "").split())
         heading = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH), "")
         first_line = heading.split("\n", 1)[0].strip() if len(heading) <= 120 else ""
+        author = " ".join(str(result.get("author") or "").split())
         return Document(
             source=source.name,
             media_type=PDF_MEDIA_TYPE,
-            title=declared or first_line or humanise(source_stem(source.name)),
+            title=declared or first_line or file_title(source.name),
             blocks=tuple(blocks),
             parser=self.name,
+            metadata={"author": author} if author else {},
+            set_aside=tuple(set_aside),
         )
 
 
@@ -124,8 +143,8 @@ def _refusal(answer: dict[str, object], limits: IngestLimits) -> dict[str, objec
     raise RejectedInput(RejectionCode(code) if code in known else RejectionCode.PARSE_ERROR, reason)
 
 
-def _page_blocks(text: str, page: int) -> list[Block]:
-    blocks = parse_text_blocks(split_lines(text))
+def _page_blocks(lines: list[SourceLine], page: int) -> list[Block]:
+    blocks = parse_text_blocks(lines)
     return [
         attrs.evolve(block, locator=attrs.evolve(block.locator, page=page, paragraph=number))
         for number, block in enumerate(blocks, start=1)

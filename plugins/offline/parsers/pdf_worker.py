@@ -124,18 +124,29 @@ def read_pdf(data: bytes, max_pages: int, max_chars: int) -> dict[str, Any]:
     texts: list[str] = []
     total = 0
     for page in reader.pages:
-        text = page.extract_text() or ""
+        # Layout mode keeps text that sits side by side on one line, so columns can be told
+        # apart; a page it cannot lay out is read the plain way.
+        try:
+            text = page.extract_text(extraction_mode="layout") or ""
+        except Exception:
+            text = page.extract_text() or ""
         total += len(text)
         if total > max_chars:
             raise Refused("limit_exceeded", f"more text than max_text_chars={max_chars}")
         texts.append(text)
-    title = None
+    title = author = None
     try:
         metadata = reader.metadata
         title = metadata.title if metadata is not None else None
+        author = metadata.author if metadata is not None else None
     except Exception:  # a damaged info dictionary only costs the title
-        title = None
-    return {"ok": True, "pages": texts, "title": str(title) if title else None}
+        title = author = None
+    return {
+        "ok": True,
+        "pages": texts,
+        "title": str(title) if title else None,
+        "author": str(author) if author else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
