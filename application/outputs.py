@@ -12,6 +12,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.downloads import Download, open_download
 from application.generate import ARTEFACT_DIR
 from domain.accounts import PreviewTokens
 from domain.errors import NotFound
@@ -42,6 +43,22 @@ class OutputService:
         self._storage = storage
         self._access = access
         self._preview_tokens = preview_tokens
+
+    def site_zip_download(self, project_id: str, user_id: str, *, redirect: bool) -> Download:
+        """The Kirby site archive, streamed or as a presigned URL (see ``open_download``)."""
+        self._access.require(project_id, user_id, Role.VIEWER)
+        try:
+            return open_download(
+                self._storage,
+                keys.site_zip_key(project_id),
+                name="site.zip",
+                media_type="application/zip",
+                redirect=redirect,
+            )
+        except NotFound:
+            raise NotFound(
+                "no site.zip yet: it is made by a successful run", code="output_not_found"
+            ) from None
 
     def site_zip(self, project_id: str, user_id: str) -> bytes:
         return self._read(project_id, user_id, keys.site_zip_key(project_id), "site.zip")

@@ -14,6 +14,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.downloads import Download, open_download
 from application.upload_types import detect_media_type
 from domain.errors import InvalidInput, NotFound
 from domain.names import normalise_name
@@ -179,6 +180,20 @@ class UploadService:
     def read(self, project_id: str, user_id: str, upload_id: str) -> tuple[Upload, bytes]:
         upload = self.get(project_id, user_id, upload_id)
         return upload, self._storage.get(upload.stored_key)
+
+    def download(
+        self, project_id: str, user_id: str, upload_id: str, *, redirect: bool
+    ) -> tuple[Upload, Download]:
+        """The upload's bytes as stored, streamed or as a presigned URL."""
+        upload = self.get(project_id, user_id, upload_id)
+        download = open_download(
+            self._storage,
+            upload.stored_key,
+            name=f"upload-{upload.id}",
+            media_type=upload.media_type,
+            redirect=redirect,
+        )
+        return upload, download
 
     def delete(self, project_id: str, user_id: str, upload_id: str) -> None:
         self._access.require(project_id, user_id, Role.EDITOR)

@@ -88,6 +88,24 @@ def _no_content(description: str) -> dict[str, Any]:
     return {"description": description}
 
 
+REDIRECT = _param(
+    "redirect",
+    "query",
+    {"type": "boolean"},
+    "true: answer 307 to a short-lived presigned URL of the storage when it offers them (S3)",
+)
+
+
+def _downloadable(operation: dict[str, Any]) -> dict[str, Any]:
+    """A download streamed by the API, or redirected to the storage with ``?redirect=true``."""
+    operation["parameters"].append(REDIRECT)
+    operation["responses"]["307"] = {
+        "description": "Fetch the file from this short-lived URL instead",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+    return operation
+
+
 def _binary(media_type: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -189,9 +207,9 @@ PATHS: dict[str, dict[str, Any]] = {
         "delete": _op("Delete an upload", "uploads", (204, _no_content("Deleted")), params=_U),
     },
     f"{_P}/uploads/{{upload_id}}/content": {
-        "get": _op("Download an upload", "uploads",
+        "get": _downloadable(_op("Download an upload", "uploads",
                    (200, _binary("application/octet-stream", "The bytes, as detected type")),
-                   params=_U)
+                   params=_U))
     },
     f"{_P}/conversation": {
         "post": _op("Start (or resume) the schema conversation", "conversation",
@@ -246,8 +264,8 @@ PATHS: dict[str, dict[str, Any]] = {
                                        "Only events after this seq"))),
     },
     f"{_P}/site.zip": {
-        "get": _op("The generated Kirby site", "outputs",
-                   (200, _binary("application/zip", "site.zip")), params=(PROJECT_ID,)),
+        "get": _downloadable(_op("The generated Kirby site", "outputs",
+                   (200, _binary("application/zip", "site.zip")), params=(PROJECT_ID,))),
     },
     f"{_P}/tokens.json": {
         "get": _op("The design tokens (DTCG)", "outputs",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -9,6 +11,7 @@ from starlette.routing import Route
 
 from domain.project import Role
 from entrypoints.http.context import current_user, int_query, require_member, services
+from entrypoints.http.downloads import download_response, wants_redirect
 from entrypoints.http.views import event_view, run_view
 
 
@@ -60,12 +63,15 @@ async def list_events(request: Request) -> Response:
 async def site_zip(request: Request) -> Response:
     user_id = await current_user(request)
     project_id = request.path_params["project_id"]
-    data = await run_in_threadpool(services(request).outputs.site_zip, project_id, user_id)
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={"content-disposition": 'attachment; filename="site.zip"'},
+    download = await run_in_threadpool(
+        partial(
+            services(request).outputs.site_zip_download,
+            project_id,
+            user_id,
+            redirect=wants_redirect(request),
+        )
     )
+    return download_response(download)
 
 
 async def tokens_json(request: Request) -> Response:

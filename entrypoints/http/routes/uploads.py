@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,6 +14,7 @@ from domain.errors import InvalidInput
 from domain.project import UploadKind
 from domain.refusals import LimitExceeded
 from entrypoints.http.context import current_user, services
+from entrypoints.http.downloads import download_response, wants_redirect
 from entrypoints.http.multipart import receive_files
 from entrypoints.http.views import upload_view
 
@@ -69,15 +72,16 @@ async def get_upload(request: Request) -> Response:
 async def download_upload(request: Request) -> Response:
     user_id = await current_user(request)
     p = request.path_params
-    upload, data = await run_in_threadpool(
-        services(request).uploads.read, p["project_id"], user_id, p["upload_id"]
+    _, download = await run_in_threadpool(
+        partial(
+            services(request).uploads.download,
+            p["project_id"],
+            user_id,
+            p["upload_id"],
+            redirect=wants_redirect(request),
+        )
     )
-    # Served as an attachment with its detected type: never rendered in the API's origin.
-    return Response(
-        data,
-        media_type=upload.media_type,
-        headers={"content-disposition": f'attachment; filename="upload-{upload.id}"'},
-    )
+    return download_response(download)
 
 
 async def delete_upload(request: Request) -> Response:
