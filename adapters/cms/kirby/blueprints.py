@@ -17,6 +17,7 @@ from adapters.cms.kirby.layout import (
 )
 from adapters.cms.kirby.naming import php_string
 from adapters.cms.kirby.yaml_text import dump_yaml
+from adapters.cms.presentation import present
 from domain.schema import MEDIA_TYPES, ContentSchema, Entity, EntityKind, FieldType
 
 BLUEPRINT_ROOT = "site/blueprints"
@@ -30,6 +31,10 @@ _STATUS = {
 }
 # Templates and slugs are wired into relations and listings; changing them breaks the site.
 _FIXED_PAGE_OPTIONS = {"changeSlug": False, "changeTemplate": False, "delete": False}
+# Short values worth showing under a page's title in Panel listings.
+_INFO_TYPES = frozenset(
+    {FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.SELECT, FieldType.RADIO}
+)
 # Above this many fields one long form is hard to scan: the form is split into tabs.
 MAX_FIELDS_WITHOUT_TABS = 8
 # Fields that hold the page's writing; they open the form (the "Content" tab).
@@ -134,19 +139,31 @@ def form_layout(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
     }
     details = {k: v for k, v in fields.items() if k not in writing and k not in media}
     tabs: dict[str, Any] = {}
-    if writing:
-        tabs["content"] = {"label": "Content", "icon": "text", "fields": writing}
+    if writing or media:
+        # The page's writing beside its images and files, as in Kirby's starterkit.
+        main = writing or details
+        content: dict[str, Any] = {"label": "Content", "icon": "text"}
+        if media:
+            content["columns"] = {
+                "main": {
+                    "width": "2/3",
+                    "sections": {"content": {"type": "fields", "fields": main}},
+                },
+                "sidebar": {
+                    "width": "1/3",
+                    "sections": {
+                        "media_fields": {"type": "fields", "fields": media},
+                        "files": _files_section(has_images),
+                    },
+                },
+            }
+        else:
+            content["fields"] = main
+        tabs["content"] = content
+        if main is details:
+            details = {}
     if details:
         tabs["details"] = {"label": "Details", "icon": "list-bullet", "fields": details}
-    if media:
-        tabs["media"] = {
-            "label": "Media",
-            "icon": "image",
-            "sections": {
-                "media_fields": {"type": "fields", "fields": media},
-                "files": _files_section(has_images),
-            },
-        }
     return {"tabs": tabs}
 
 
@@ -161,13 +178,12 @@ def _files_section(has_images: bool) -> dict[str, Any]:
 
 
 def _collection_blueprint(entity: Entity, entity_layout: EntityLayout) -> dict[str, Any]:
-    has_images = any(f.type in (FieldType.IMAGE, FieldType.GALLERY) for f in entity.fields)
     section: dict[str, Any] = {
         "label": entity.plural_name or entity.name,
         "type": "pages",
         "status": "all",
         "templates": [entity_layout.template],
-        "layout": "cards" if has_images else "list",
+        **listing_details(entity),
     }
     if not entity.sortable:
         section["sortable"] = False
@@ -179,6 +195,26 @@ def _collection_blueprint(entity: Entity, entity_layout: EntityLayout) -> dict[s
         "options": _FIXED_PAGE_OPTIONS,
         "sections": {"children": section},
     }
+
+
+def listing_details(entity: Entity) -> dict[str, Any]:
+    """How a pages section shows the entity's pages: cover image and key facts, as cards."""
+    shown = present(entity)
+    details: dict[str, Any] = {"layout": "cards" if shown.cover else "list"}
+    if shown.cover is not None:
+        files = "toFile" if shown.cover.type is FieldType.IMAGE else "toFiles.first"
+        details["image"] = {
+            "query": f"page.content.get({php_string(shown.cover.id)}).{files}",
+            "cover": True,
+            "ratio": "4/3",
+        }
+        details["size"] = "small"
+    info = [f for f in shown.facts if f.type in _INFO_TYPES][:1]
+    if info:
+        details["info"] = " · ".join(
+            f"{{{{ page.content.get({php_string(f.id)}) }}}}" for f in info
+        )
+    return details
 
 
 def _home_blueprint(
@@ -218,17 +254,38 @@ def _error_blueprint() -> dict[str, Any]:
 
 
 def _site_blueprint(schema: ContentSchema, layout: SiteLayout) -> dict[str, Any]:
+    """The Panel's start: the main pages in one list, each collection's pages beside it."""
+    main = [t for t in layout.top_level_templates() if t != ERROR]
+    collections: dict[str, Any] = {}
+    for entity_layout in layout.entities:
+        entity = schema.entity(entity_layout.entity_id)
+        if entity is None or not entity_layout.parent_slug:
+            continue
+        collections[entity_layout.parent_slug] = {
+            "label": entity.plural_name or entity.name,
+            "type": "pages",
+            "parent": f"site.find({php_string(entity_layout.parent_slug)})",
+            "status": "all",
+            "templates": [entity_layout.template],
+            "empty": f"No {(entity.plural_name or entity.name).lower()} yet",
+            **listing_details(entity),
+        }
+    pages = {
+        "label": "Pages",
+        "type": "pages",
+        "status": "all",
+        # Every top-level page has a fixed role; new ones would have no template.
+        "create": False,
+        "templates": main,
+        "image": {"back": "white"},
+    }
+    if not collections:
+        return {"title": schema.name or "Site", "sections": {"pages": pages}}
     return {
         "title": schema.name or "Site",
-        "sections": {
-            "pages": {
-                "label": "Pages",
-                "type": "pages",
-                "status": "all",
-                # Every top-level page has a fixed role; new ones would have no template.
-                "create": False,
-                "templates": layout.top_level_templates(),
-            }
+        "columns": {
+            "main": {"width": "1/3", "sections": {"pages": pages}},
+            "collections": {"width": "2/3", "sections": collections},
         },
     }
 

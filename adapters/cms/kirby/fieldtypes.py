@@ -128,6 +128,9 @@ def _number_options(field: Field) -> dict[str, Any]:
             value = getattr(opts, name)
             if value is not None:
                 found[name] = _plain_number(value)
+        if field.type is FieldType.NUMBER and opts.step is None:
+            # Without a step the Panel accepts whole numbers only and marks 48.5 invalid.
+            found["step"] = "any"
     elif field.type in _COUNT_TYPES:
         # For list-like fields min/max count entries, which Kirby wants as integers.
         if opts.min is not None:
@@ -161,7 +164,14 @@ def _monospace(_field: Field) -> dict[str, Any]:
     return {"buttons": False, "font": "monospace"}
 
 
+def _writing(_field: Field) -> dict[str, Any]:
+    # Markdown with the toolbar (headings, bold, links) in a roomy box.
+    return {"size": "large"}
+
+
 _TYPE_OPTIONS: Mapping[FieldType, Callable[[Field], dict[str, Any]]] = {
+    FieldType.RICHTEXT: _writing,
+    FieldType.MARKDOWN: _writing,
     # Plain text: formatting buttons would insert Markdown the template prints literally.
     FieldType.TEXTAREA: lambda _f: {"buttons": False},
     FieldType.CODE: _monospace,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,6 +107,9 @@ class ValueEncoder:
         YAML data (numbers stay numbers there).
         """
         kind = field.type
+        if kind in (FieldType.RICHTEXT, FieldType.MARKDOWN):
+            text = _text(value)
+            return None if text is None else join_soft_breaks(text)
         if kind in _PLAIN_TEXT_TYPES:
             return _text(value)
         if kind in (FieldType.NUMBER, FieldType.RANGE):
@@ -190,6 +194,39 @@ class ValueEncoder:
                 }
             )
         return blocks
+
+
+# A line that starts a Markdown block of its own (or is part of one): never joined.
+_BLOCK_START = re.compile(r"^(?:\s{4}|\t|#|>|[-*+]\s|\d+[.)]\s|\||```|~~~|<|=+\s*$|-+\s*$)")
+
+
+def join_soft_breaks(markdown: str) -> str:
+    """Markdown with the line breaks inside paragraphs (where the source text was wrapped)
+    replaced by spaces: the Panel's editor then shows paragraphs, and both renderers show
+    the same text. Lists, headings, quotes, tables, code and hard breaks stay as they are."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+            continue
+        previous = out[-1] if out else ""
+        joinable = (
+            not fenced
+            and stripped
+            and previous.strip()
+            and not _BLOCK_START.match(line)
+            and not _BLOCK_START.match(previous)
+            and not previous.endswith(("  ", "\\"))
+        )
+        if joinable:
+            out[-1] = f"{previous.rstrip()} {line.lstrip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _json_text(value: object, *, compact: bool = False) -> str | None:

@@ -12,7 +12,9 @@ import yaml
 
 from adapters.cms.kirby import KirbySiteChecker
 from adapters.cms.kirby.blueprints import MAX_FIELDS_WITHOUT_TABS
+from adapters.cms.kirby.fieldtypes import blueprint_field
 from adapters.cms.kirby.kirby_types import panel_icon
+from domain.schema import Field, FieldType
 from entrypoints.cli import main
 from tests.unit.kirby.conftest import PROJECT_FIELDS
 
@@ -40,13 +42,18 @@ def sections(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from sections(child)
 
 
-def test_an_entity_with_many_fields_gets_content_details_and_media_tabs(built_site: Path) -> None:
+def test_an_entity_with_many_fields_gets_content_and_details_tabs_with_a_files_sidebar(
+    built_site: Path,
+) -> None:
     project = blueprint(built_site, "pages/project")
     assert len(PROJECT_FIELDS) > MAX_FIELDS_WITHOUT_TABS
-    assert list(project["tabs"]) == ["content", "details", "media"]
-    assert project["tabs"]["content"]["label"] == "Content"
-    assert {"subtitle", "summary", "story"} <= set(project["tabs"]["content"]["fields"])
-    media = project["tabs"]["media"]["sections"]
+    assert list(project["tabs"]) == ["content", "details"]
+    content = project["tabs"]["content"]
+    assert content["label"] == "Content"
+    main, sidebar = content["columns"]["main"], content["columns"]["sidebar"]
+    assert main["width"] == "2/3" and sidebar["width"] == "1/3"
+    assert {"subtitle", "summary", "story"} <= set(main["sections"]["content"]["fields"])
+    media = sidebar["sections"]
     assert set(media["media_fields"]["fields"]) == {"cover", "brief", "images", "downloads"}
     assert media["files"]["type"] == "files"
     names = list(form_fields(project))
@@ -75,9 +82,33 @@ def test_collection_parents_list_their_children_and_the_site_lists_every_main_pa
     [children] = sections(projects)
     assert children["type"] == "pages" and children["templates"] == ["project"]
     assert children["layout"] == "cards"
+    assert children["image"]["query"] == "page.content.get('cover').toFile"
+    assert children["info"] == "{{ page.content.get('budget') }}"
     site = blueprint(built_site, "site")
-    [pages] = sections(site)
-    assert pages["templates"] == ["home", "projects", "about", "notes", "error"]
+    pages, projects, notes = sections(site)
+    # Main pages in one list (never the error page), each collection's pages beside it.
+    assert pages["templates"] == ["home", "projects", "about", "notes"]
+    assert projects["parent"] == "site.find('projects')" and projects["layout"] == "cards"
+    assert notes["templates"] == ["note"] and notes["layout"] == "list"
+
+
+def test_decimals_are_valid_in_the_panel_and_markdown_gets_its_toolbar(built_site: Path) -> None:
+    fields = dict(form_fields_with_definitions(blueprint(built_site, "pages/project")))
+    assert fields["budget"]["step"] == 0.5  # the schema's own step wins
+    about = blueprint(built_site, "pages/about")
+    assert about["columns"]["main"]["fields"]["intro"]["size"] == "large"
+    assert "buttons" not in about["columns"]["main"]["fields"]["intro"]
+    assert fields["summary"]["buttons"] is False  # plain text: no Markdown toolbar
+    price = Field(id="price", label="Price", type=FieldType.NUMBER)
+    assert blueprint_field(price, lambda _target: None, {})["step"] == "any"
+
+
+def form_fields_with_definitions(node: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    yield from node.get("fields", {}).items()
+    for key in ("tabs", "columns", "sections"):
+        for child in node.get(key, {}).values():
+            if key != "sections" or child.get("type") == "fields":
+                yield from form_fields_with_definitions(child)
 
 
 def test_images_have_alt_text_and_caption_fields(built_site: Path) -> None:
