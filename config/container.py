@@ -45,7 +45,7 @@ from application.runs import RunService
 from application.schemas import SchemaService, SchemaStore
 from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
-from config.backends import DatabasePool, RedisSettings, S3Settings
+from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
 from config.secrets import resolve_secrets
 from config.settings import Settings, WorkerSettings
 from domain.project import Phase
@@ -164,6 +164,41 @@ def _work_root(data_dir: Path) -> Path:
     return data_dir / "work"
 
 
+def _queue_mode(settings: Settings) -> str:
+    return "inprocess" if runs_in_process(settings) else "saq"
+
+
+def runs_in_process(settings: Settings) -> bool:
+    """True when `kirbygen serve` works on runs itself (no QUEUE_URL)."""
+    return settings.backends.queue.backend is QueueBackend.IN_PROCESS
+
+
+def _saq_queue(settings: Settings) -> object:
+    from adapters.saq import SaqJobQueue, SaqPolicy
+
+    worker = settings.worker
+    name = worker.queue_name
+    if settings.backends.queue.backend is QueueBackend.SAQ_REDIS:
+        # Tenants of one Redis database keep their queues apart like their other keys.
+        name = settings.backends.redis.key_prefix + name
+    policy = SaqPolicy(
+        timeout_seconds=worker.job_timeout_seconds,
+        heartbeat_seconds=worker.heartbeat_seconds,
+        attempts=worker.attempts,
+        retry_delay_seconds=worker.retry_delay_seconds,
+        retry_max_delay_seconds=worker.retry_max_delay_seconds,
+        concurrency=worker.concurrency,
+        sweep_seconds=worker.sweep_seconds,
+    )
+    return SaqJobQueue(settings.backends.queue.url, name=name, policy=policy)
+
+
+def _saq_probe(settings: Settings) -> object:
+    from adapters.saq.probe import SaqBrokerProbe
+
+    return SaqBrokerProbe(settings.backends.queue.url)
+
+
 def _run_limits(worker: WorkerSettings) -> RunLimits:
     return RunLimits(
         phase_timeouts={Phase(name): float(s) for name, s in worker.phase_timeouts},
@@ -262,7 +297,13 @@ class Container(containers.DeclarativeContainer):
         local=providers.Singleton(InMemoryRateLimiter, clock),
         redis=providers.Singleton(_redis_rate_limiter, redis_client, clock, redis_settings),
     )
-    job_queue = providers.Singleton(InProcessJobQueue)
+    # QUEUE_URL empty: `serve` works on runs itself; else SAQ, worked on by `kirbygen worker`.
+    queue_mode = providers.Callable(_queue_mode, settings)
+    job_queue = providers.Selector(
+        queue_mode,
+        inprocess=providers.Singleton(InProcessJobQueue),
+        saq=providers.Singleton(_saq_queue, settings),
+    )
     progress_stream = providers.Selector(
         redis_mode,
         local=providers.Singleton(InProcessProgressHub),
@@ -270,7 +311,11 @@ class Container(containers.DeclarativeContainer):
     )
     run_events = providers.Singleton(RunEvents, repository=repository, stream=progress_stream)
     database_probe = providers.Singleton(DatabaseProbe, engine)
-    queue_probe = providers.Singleton(InProcessQueueProbe, job_queue)
+    queue_probe = providers.Selector(
+        queue_mode,
+        inprocess=providers.Singleton(InProcessQueueProbe, job_queue),
+        saq=providers.Singleton(_saq_probe, settings),
+    )
     redis_probe = providers.Resource(_redis_probe, redis_settings)
     readiness = providers.Selector(
         redis_mode,

@@ -316,9 +316,8 @@ def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
     )
     name = (env.get("KIRBYGEN_QUEUE_NAME") or "kirbygen").strip()
     if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise InvalidInput(
-            f"KIRBYGEN_QUEUE_NAME may hold letters, digits, '-', '_', '.'; got {name!r}"
-        )
+        _report(f"KIRBYGEN_QUEUE_NAME may hold letters, digits, '-', '_', '.'; got {name!r}")
+        name = "kirbygen"
     return WorkerSettings(
         queue_name=name,
         phase_timeouts=timeouts,

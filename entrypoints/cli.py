@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default: HOST or 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
 
+    commands.add_parser(
+        "worker", help="work on queued runs from the SAQ queue named by QUEUE_URL (no arguments)"
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the database to the latest revision")
@@ -108,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
         "plugins": _plugins,
         "serve": _serve,
+        "worker": _worker,
         "db": _db,
     }
     try:
@@ -289,6 +294,21 @@ def _serve(args: argparse.Namespace, container: Container, settings: Settings) -
         host=args.host or settings.http.host,
         port=args.port or settings.http.port,
     )
+    return EXIT_OK
+
+
+def _worker(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    from config.container import runs_in_process
+    from entrypoints.http.logs import configure_logging
+    from entrypoints.worker import run_worker
+
+    if runs_in_process(settings):
+        raise UsageError(
+            "QUEUE_URL is empty, so `kirbygen serve` works on runs itself; set QUEUE_URL to "
+            "redis://… or postgresql://… to queue runs for separate workers"
+        )
+    configure_logging(settings.log_level, settings.log_format)
+    run_worker(container, settings)
     return EXIT_OK
 
 

@@ -33,6 +33,19 @@ PENDING = frozenset({Status.NEW, Status.QUEUED, Status.ACTIVE})
 JOIN_POLL_SECONDS = 0.05
 
 
+class _QuietDeferrals(logging.Filter):
+    """SAQ logs every exception of a job with its traceback; a deferral is not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, RunDeferred)
+
+
+_SAQ_LOGGER = logging.getLogger("saq")
+if not any(isinstance(f, _QuietDeferrals) for f in _SAQ_LOGGER.filters):
+    _SAQ_LOGGER.addFilter(_QuietDeferrals())
+
+
 class _Worker(Worker[Context]):
     # The process that embeds the worker owns its signals (see entrypoints/worker.py).
     SIGNALS = []

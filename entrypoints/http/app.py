@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
-from config.container import Container
+from config.container import Container, runs_in_process
 from config.settings import AppEnv
 from entrypoints.http.context import Services
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -66,10 +66,14 @@ def build_services(container: Container) -> Services:
     )
 
 
-def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
+def create_app(container: Container, *, run_worker: bool | None = None) -> KirbyGenApp:
     """The API on the container's adapters; with ``run_worker`` the in-process job worker
-    runs for the app's lifetime (``kirbygen serve``)."""
+    runs for the app's lifetime (``kirbygen serve``). By default it does unless ``QUEUE_URL``
+    names a SAQ queue: then `kirbygen worker` processes do the work and the API only
+    enqueues."""
     settings = container.settings()
+    if run_worker is None:
+        run_worker = runs_in_process(settings)
     http = settings.http
     services = build_services(container)  # fails early, e.g. on missing production secrets
     queue = container.job_queue()
@@ -84,8 +88,7 @@ def create_app(container: Container, *, run_worker: bool = True) -> KirbyGenApp:
         try:
             yield
         finally:
-            if run_worker:
-                await queue.stop()
+            await queue.stop()  # also lets go of a SAQ queue's connections
 
     middleware: list[Middleware] = []
     if http.cors_origins:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ import pytest
 
 from adapters.local.job_queue import InProcessJobQueue
 from adapters.saq import SaqJobQueue, SaqPolicy
+from adapters.saq.probe import SaqBrokerProbe
 from domain.errors import RunDeferred
 from domain.ports import Job, JobQueue
 from tests.conftest import delete_redis_keys
@@ -423,3 +425,22 @@ def test_stop_interrupts_a_running_job() -> None:
 def test_at_least_one_worker_is_required() -> None:
     with pytest.raises(ValueError, match="workers"):
         InProcessJobQueue(workers=0)
+
+
+# --- the SAQ broker's readiness probe ---------------------------------------------------------
+
+
+def test_the_broker_probe_answers_for_redis_and_postgresql(
+    redis_url: str, postgres_url: str
+) -> None:
+    SaqBrokerProbe(redis_url).check()
+    SaqBrokerProbe(postgres_url).check()
+
+
+@pytest.mark.parametrize("scheme", ["redis", "postgresql"])
+def test_the_broker_probe_fails_when_nothing_answers(scheme: str) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(Exception):  # noqa: B017 - each client raises its own kind
+        SaqBrokerProbe(f"{scheme}://127.0.0.1:{port}/0").check()

@@ -1,0 +1,163 @@
+"""The production stack as separate processes: PostgreSQL, Redis, S3 (moto's server), two
+`kirbygen serve` API processes and `kirbygen worker` processes.
+
+A run started on one API process is worked on by a worker, and its events reach a WebSocket
+held by the other API process. A worker killed mid-run (SIGKILL) is replaced by another,
+which resumes the run without redoing a finished phase, while the WebSocket keeps going.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import delete_redis_keys
+from tests.e2e.processes import (
+    Client,
+    Process,
+    calls,
+    completed_phases,
+    gate_plugin_env,
+    processes,
+    receive_until_end,
+    serve,
+    started_phases,
+    wait_for_file,
+)
+
+pytestmark = pytest.mark.slow
+
+PHASES = ["ingest", "mapping", "structuring", "design", "site"]
+
+
+@pytest.fixture
+def production_env(
+    tmp_path: Path,
+    fresh_postgres_url: str,
+    redis_url: str,
+    redis_prefix: str,
+    s3_bucket: Any,
+) -> Iterator[dict[str, str]]:
+    """APP_ENV=production on a database, a Redis key prefix, a queue and a bucket of this
+    test's own; the gate plugin installed."""
+    queue_name = f"kirbygen-e2e-{uuid.uuid4().hex[:10]}"
+    env = {
+        "APP_ENV": "production",
+        "DATABASE_URL": fresh_postgres_url,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "QUEUE_URL": redis_url,
+        "KIRBYGEN_QUEUE_NAME": queue_name,
+        "STORAGE_TYPE": "s3",
+        "S3_ENDPOINT": s3_bucket.endpoint,
+        "S3_BUCKET": s3_bucket.bucket,
+        "S3_REGION": s3_bucket.region,
+        "S3_ACCESS_KEY_ID": s3_bucket.access_key_id,
+        "S3_SECRET_ACCESS_KEY": s3_bucket.secret_access_key,
+        "S3_FORCE_PATH_STYLE": "true",
+        "JWT_SECRET": "e2e-jwt-secret-" + "x" * 32,
+        "SESSION_SECRET": "e2e-session-secret-" + "y" * 32,
+        "KIRBYGEN_SKILLS": "offline",
+        "KIRBYGEN_DATA_DIR": str(tmp_path / "data"),
+        # A dead worker's job is late after 3 s and swept within 2 s more.
+        "KIRBYGEN_JOB_HEARTBEAT_SECONDS": "3",
+        "KIRBYGEN_QUEUE_SWEEP_SECONDS": "2",
+        **gate_plugin_env(tmp_path, tmp_path / "gate"),
+    }
+    yield env
+    for pattern in (f"saq:{redis_prefix}{queue_name}:*", f"saq:job:{redis_prefix}{queue_name}:*"):
+        delete_redis_keys(redis_url, pattern)
+
+
+def _migrate(env: dict[str, str], tmp_path: Path) -> None:
+    process = Process(["db", "upgrade"], env, tmp_path / "migrate.log")
+    assert process.popen.wait(timeout=120) == 0, process.output()
+    process.stop()
+
+
+def test_two_api_processes_and_a_worker_on_the_production_stack(
+    tmp_path: Path, production_env: dict[str, str]
+) -> None:
+    _migrate(production_env, tmp_path)
+    with processes() as started:
+        api_1, base_1 = serve(production_env, tmp_path / "api-1.log")
+        started.append(api_1)
+        api_2, base_2 = serve(production_env, tmp_path / "api-2.log")
+        started.append(api_2)
+        started.append(Process(["worker"], production_env, tmp_path / "worker.log"))
+        first, second = Client(base_1), Client(base_2)
+        first.register("two@example.com")
+        second.login("two@example.com")
+        project_id = first.ready_project()
+        gate = Path(production_env["KIRBYGEN_TEST_GATE_DIR"])
+        (gate / "design.hold").touch()  # so the WebSocket is open before the run ends
+
+        run_id = first.start_run(project_id)
+        with second.watch(project_id, run_id) as socket:
+            wait_for_file(gate / "design.entered")
+            (gate / "design.hold").unlink()
+            events, end = receive_until_end(socket)
+
+        assert end["run"]["status"] == "succeeded", end
+        assert started_phases(events) == PHASES
+        assert completed_phases(events) == PHASES
+        assert [e["seq"] for e in events] == sorted({e["seq"] for e in events})
+        # Both API processes answer from the shared database; the site is on S3.
+        assert second.run(project_id, run_id)["status"] == "succeeded"
+        site = second.request("GET", f"/api/projects/{project_id}/site.zip")
+        assert site.status_code == 200, site.text
+        with zipfile.ZipFile(io.BytesIO(site.content)) as archive:
+            assert "site/blueprints/site.yml" in archive.namelist() or any(
+                name.endswith("blueprints/site.yml") for name in archive.namelist()
+            )
+        first.close()
+        second.close()
+
+
+def test_a_killed_worker_is_replaced_and_the_run_finishes_without_redoing_a_phase(
+    tmp_path: Path, production_env: dict[str, str]
+) -> None:
+    _migrate(production_env, tmp_path)
+    gate = Path(production_env["KIRBYGEN_TEST_GATE_DIR"])
+    with processes() as started:
+        api, base = serve(production_env, tmp_path / "api.log")
+        started.append(api)
+        doomed = Process(["worker"], production_env, tmp_path / "worker-1.log")
+        started.append(doomed)
+        client = Client(base)
+        client.register("kill@example.com")
+        project_id = client.ready_project()
+        (gate / "design.hold").touch()
+        run_id = client.start_run(project_id)
+        with client.watch(project_id, run_id) as socket:
+            wait_for_file(gate / "design.entered")
+            doomed.kill()
+            (gate / "design.hold").unlink()
+            started.append(Process(["worker"], production_env, tmp_path / "worker-2.log"))
+            events, end = receive_until_end(socket)
+
+        assert end["run"]["status"] == "succeeded", end
+        # The WebSocket opened before the crash saw the resumed run to its end.
+        assert started_phases(events) == [
+            "ingest",
+            "mapping",
+            "structuring",
+            "design",
+            "design",
+            "site",
+        ]
+        assert completed_phases(events).count("site") == 1
+        stored = client.events(project_id, run_id)
+        assert [e["seq"] for e in stored] == [e["seq"] for e in events]
+        assert calls(gate, "structuring") == 1  # finished before the crash: never redone
+        assert calls(gate, "design") == 2  # interrupted by the crash: done again
+        run = client.run(project_id, run_id)
+        assert run["completed_phases"] == PHASES
+        assert client.request("GET", f"/api/projects/{project_id}/site.zip").status_code == 200
+        client.close()
