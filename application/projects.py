@@ -98,8 +98,9 @@ class ProjectService:
             brand_colors=check_colours(brand_colors),
             font=check_font(font),
         )
-        self._repository.add_project(project)
-        self._repository.set_membership(Membership(project.id, user_id, Role.OWNER))
+        # One transaction: a project never exists without its owner (an outage in between
+        # would leave one nobody can see or delete).
+        self._repository.add_project(project, [Membership(project.id, user_id, Role.OWNER)])
         return project
 
     def browse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -56,11 +57,22 @@ class SqlProjectRepository:
 
     # --- projects -----------------------------------------------------------------------------
 
-    def add_project(self, project: Project) -> None:
+    def add_project(self, project: Project, members: Sequence[Membership] = ()) -> None:
         with self._tx.write() as session:
             if session.get(ProjectRow, project.id) is not None:
                 raise InvalidInput(f"project {project.id!r} already exists", code="duplicate")
             session.add(mapping.project_row(project))
+            session.flush()  # the project row first: memberships refer to it
+            for member in members:
+                if member.project_id != project.id:
+                    raise ValueError("a new project's members must belong to it")
+                session.add(
+                    MembershipRow(
+                        project_id=member.project_id,
+                        user_id=member.user_id,
+                        role=member.role.value,
+                    )
+                )
 
     def get_project(self, project_id: str) -> Project | None:
         with self._tx.read() as session:

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 from config.container import Container, runs_in_process
 from config.settings import AppEnv
 from entrypoints.http.context import Services
-from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.errors import exception_handlers
 from entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.openapi import openapi_document
 from entrypoints.http.routes import auth, events, projects, runs, schema, system, uploads
@@ -118,7 +118,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> Kirby
         # The web app's files sit beside the API (not part of its OpenAPI document).
         routes=[*all_routes(), *web_routes()],
         middleware=middleware,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=exception_handlers(),
         lifespan=lifespan,
         hsts=settings.app_env is AppEnv.PRODUCTION,
     )

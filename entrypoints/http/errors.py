@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -94,11 +96,29 @@ def http_error(request: Request, exc: Exception) -> Response:
 
 
 def database_down(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DBAPIError) and not _connection_lost(exc):
+        return internal_error(request, exc)  # a bad statement is our bug, not an outage
     logger.warning("database unavailable: %s", exc)
     return error_response(
         503,
         "database_unavailable",
         "the database is not reachable; try again shortly",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def _connection_lost(exc: DBAPIError) -> bool:
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
+def dependency_down(request: Request, exc: Exception) -> Response:
+    """Redis or the object storage did not answer (after the clients' own retries)."""
+    name = "storage" if type(exc).__module__.startswith("botocore") else "redis"
+    logger.warning("%s unavailable: %s", name, exc)
+    return error_response(
+        503,
+        f"{name}_unavailable",
+        f"the {name} service is not reachable; try again shortly",
         headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
     )
 
@@ -110,6 +130,24 @@ def internal_error(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     KirbyGenError: kirbygen_error,
     HTTPException: http_error,
-    OperationalError: database_down,
+    # Any lost or refused database connection, and a pool with none free: 503, never 500.
+    DBAPIError: database_down,
+    PoolTimeout: database_down,
     Exception: internal_error,
 }
+
+
+def exception_handlers() -> dict[Any, Any]:
+    """The handlers, with the connection errors of the Redis and S3 clients when those are in
+    use (imported by their adapters): a laptop's API never loads them."""
+    handlers: dict[Any, Any] = {}
+    if "redis" in sys.modules:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        handlers |= {RedisConnectionError: dependency_down, RedisTimeoutError: dependency_down}
+    if "botocore" in sys.modules:
+        from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+        handlers |= {EndpointConnectionError: dependency_down, ConnectTimeoutError: dependency_down}
+    return {**EXCEPTION_HANDLERS, **handlers}

@@ -391,3 +391,13 @@ def test_memberships_are_set_replaced_and_listed(repo: ProjectRepository) -> Non
 def test_a_membership_needs_its_project(repo: ProjectRepository) -> None:
     with pytest.raises(NotFound):
         repo.set_membership(Membership(project_id="missing", user_id="u1", role=Role.OWNER))
+
+
+def test_a_project_is_added_with_its_first_members_at_once(repo: ProjectRepository) -> None:
+    owner = Membership("p1", "u1", Role.OWNER)
+    repo.add_project(project("p1"), [owner])
+    assert repo.list_members("p1") == [owner]
+    assert repo.list_projects("u1", status=None, offset=0, limit=10).total == 1
+    with pytest.raises(ValueError):
+        repo.add_project(project("p2"), [Membership("elsewhere", "u1", Role.OWNER)])
+    assert repo.get_project("p2") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import attrs
@@ -45,11 +46,15 @@ class FakeProjectRepository:
 
     # --- projects -----------------------------------------------------------------------------
 
-    def add_project(self, project: Project) -> None:
+    def add_project(self, project: Project, members: Sequence[Membership] = ()) -> None:
         _require_aware(project)
         if project.id in self.projects:
             raise InvalidInput(f"project {project.id!r} already exists", code="duplicate")
+        if any(member.project_id != project.id for member in members):
+            raise ValueError("a new project's members must belong to it")
         self.projects[project.id] = project
+        for member in members:
+            self.memberships[(project.id, member.user_id)] = member
 
     def get_project(self, project_id: str) -> Project | None:
         return self.projects.get(project_id)
