@@ -1,5 +1,5 @@
-"""`kirbygen` command line: generate a site, check a site folder, list plugins, serve the API,
-migrate the database."""
+"""`kirbygen` command line: generate a site, check a site folder, preview it with real Kirby,
+list plugins, serve the API, migrate the database."""
 
 from __future__ import annotations
 
@@ -78,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("site", type=Path)
     check.add_argument("--json", action="store_true")
 
+    preview = commands.add_parser(
+        "preview", help="serve a generated site with PHP and a Kirby core (site and Panel)"
+    )
+    preview.add_argument("site", type=Path)
+    preview.add_argument(
+        "--kirby",
+        type=Path,
+        metavar="PATH",
+        help="Kirby's core folder (default: KIRBYGEN_KIRBY_CORE, else the site's kirby/)",
+    )
+    preview.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    preview.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
     plugins = commands.add_parser("plugins", help="list installed skills and which one wins")
     plugins.add_argument("--json", action="store_true")
 
@@ -110,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "generate": _generate,
         "check": _check,
+        "preview": _preview,
         "plugins": _plugins,
         "serve": _serve,
         "worker": _worker,
@@ -269,6 +283,21 @@ def _check(args: argparse.Namespace, container: Container, settings: Settings) -
         warnings = len(issues) - len(errors)
         print(f"{len(errors)} errors, {warnings} warnings in {site}")
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _preview(args: argparse.Namespace, container: Container, settings: Settings) -> int:
+    from adapters.cms.kirby.preview import PreviewError, plan_preview, serve_preview
+
+    try:
+        plan = plan_preview(args.site, args.kirby)
+    except PreviewError as exc:
+        raise UsageError(str(exc)) from exc
+    print(
+        f"Serving {plan.site} with Kirby from {plan.core} at http://{args.host}:{args.port} "
+        f"(Panel: /panel); Ctrl-C stops it.",
+        flush=True,
+    )
+    return serve_preview(plan, args.host, args.port)
 
 
 def _plugins(args: argparse.Namespace, container: Container, settings: Settings) -> int:

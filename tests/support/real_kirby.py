@@ -39,7 +39,7 @@ PROBE = Path(__file__).with_name("kirby_probe.php")
 # What Kirby 5 needs from PHP (Debian: php-cli php-mbstring php-xml php-curl php-gd php-intl).
 PHP_EXTENSIONS = ("mbstring", "dom", "xml", "curl", "gd", "intl", "ctype", "json", "filter")
 REQUEST_TIMEOUT_SECONDS = 30
-STARTUP_TIMEOUT_SECONDS = 15
+STARTUP_TIMEOUT_SECONDS = 60
 
 # Markup or entities that reached the visitor as text: the sign of double escaping.
 VISIBLE_MARKUP = re.compile(
@@ -182,7 +182,7 @@ def serve(site: Path) -> Iterator[KirbyServer]:
             stdin=subprocess.DEVNULL,
         )
     try:
-        _wait_for_port(port, process)
+        wait_for_port(port, process)
         yield KirbyServer(root=site, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
     finally:
         process.terminate()
@@ -193,17 +193,17 @@ def serve(site: Path) -> Iterator[KirbyServer]:
             process.wait()
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"php -S exited with {process.returncode}")
+            raise RuntimeError(f"the server exited with {process.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"php -S did not listen on port {port}")
+    raise RuntimeError(f"nothing listened on port {port}")
 
 
 class _Page(HTMLParser):
