@@ -16,9 +16,18 @@ from application.ingest import ingest, nothing_readable
 from application.project_status import set_project_status
 from application.questionnaire import HELP, NotUnderstood, interpret, question
 from application.schemas import SchemaInvalid, SchemaService, SchemaStore
-from domain.documents import IngestLimits, SourceFile
+from domain.documents import Document, IngestLimits, IngestResult, SourceFile
 from domain.errors import InvalidInput, KirbyGenError
-from domain.ports import Clock, ProjectRepository, SessionStore, SkillRegistry, Storage
+from domain.llm import CONFIGURATION_FAILURES, LlmError
+from domain.model_use import recording
+from domain.ports import (
+    Clock,
+    ConversationSkill,
+    ProjectRepository,
+    SessionStore,
+    SkillRegistry,
+    Storage,
+)
 from domain.project import Conversation, Project, ProjectStatus, Role, Turn, UploadKind
 from domain.refusals import Conflict, Unprocessable
 from domain.schema import ContentSchema
@@ -59,6 +68,7 @@ class ConversationService:
         ttl_seconds: int,
         max_message_chars: int,
         ingest_limits: IngestLimits,
+        fallback: bool = False,
     ) -> None:
         self._repository = repository
         self._storage = storage
@@ -71,6 +81,8 @@ class ConversationService:
         self._ttl = ttl_seconds
         self._max_chars = max_message_chars
         self._ingest_limits = ingest_limits
+        # KIRBYGEN_SKILLS=auto: a failing model turn is answered by the guided questions.
+        self._fallback = fallback
 
     def start(self, project_id: str, user_id: str, *, restart: bool = False) -> ConversationView:
         """Begin (or, unless ``restart``, resume) the conversation of a project."""
@@ -93,7 +105,7 @@ class ConversationService:
         return self._view(project_id, state, reply=state.conversation.turns[-1].text)
 
     def message(self, project_id: str, user_id: str, text: str) -> ConversationView:
-        self._access.require(project_id, user_id, Role.EDITOR)
+        project = self._access.require(project_id, user_id, Role.EDITOR)
         if not text.strip():
             raise InvalidInput("the message is empty", code="empty_message")
         if len(text) > self._max_chars:
@@ -104,6 +116,17 @@ class ConversationService:
         state = self._require_state(project_id)
         schema = self._current_schema(project_id)
         cursor, approved = state.cursor, state.conversation.approved
+        skill = self._skills.conversation()
+        if skill is not None:
+            try:
+                return self._model_turn(skill, project, user_id, text, schema=schema, state=state)
+            except LlmError as exc:
+                if not self._fallback or exc.failure in CONFIGURATION_FAILURES:
+                    raise
+                # Under KIRBYGEN_SKILLS=auto the guided questions take over, and say so.
+                note = f"(The model is unavailable: {exc.message}. Guided questions instead.) "
+        else:
+            note = ""
         try:
             reply, schema, cursor, approved = self._answer(
                 project_id, user_id, text, schema, cursor
@@ -112,6 +135,7 @@ class ConversationService:
             reply = exc.message
         except SchemaInvalid as exc:
             reply = f"That would make the schema invalid ({exc.message}); nothing was changed."
+        reply = note + reply
         follow = question(schema, cursor)
         answer = reply if approved else f"{reply} {follow}"
         turns = (*state.conversation.turns, Turn(USER, text), Turn(ASSISTANT, answer))
@@ -119,6 +143,43 @@ class ConversationService:
         state = ConversationState(conversation, cursor)
         self._save(state)
         return self._view(project_id, state, reply=reply)
+
+    # --- the model's conversation ----------------------------------------------------------
+
+    def _model_turn(
+        self,
+        skill: ConversationSkill,
+        project: Project,
+        user_id: str,
+        text: str,
+        *,
+        schema: ContentSchema,
+        state: ConversationState,
+    ) -> ConversationView:
+        """One turn with the conversation skill: the schema it returns replaces the draft
+        (validated like a hand edit), and its approval approves it."""
+        documents, _ = self._documents(project)
+        with recording() as model_use:
+            answer = skill.reply(documents, state.conversation, schema, text)
+        reply = answer.text
+        approved = False
+        try:
+            self._schemas.put(project.id, user_id, answer.schema)
+            if answer.approved:
+                self._schemas.approve(project.id, user_id)
+                approved = True
+        except SchemaInvalid as exc:
+            reply = f"{reply} (That schema is not valid: {exc.message}; nothing was changed.)"
+        tokens = model_use.usage.input_tokens + model_use.usage.output_tokens
+        turns = (
+            *state.conversation.turns,
+            Turn(USER, text),
+            Turn(ASSISTANT, reply, tokens=tokens or answer.tokens),
+        )
+        conversation = attrs.evolve(state.conversation, turns=turns, approved=approved)
+        state = ConversationState(conversation, state.cursor)
+        self._save(state)
+        return self._view(project.id, state, reply=reply)
 
     # --- the questionnaire ---------------------------------------------------------------
 
@@ -138,7 +199,7 @@ class ConversationService:
         self._schemas.put(project_id, user_id, edit.schema)
         return edit.reply, edit.schema, cursor, False
 
-    def _infer(self, project: Project) -> tuple[ContentSchema, str]:
+    def _documents(self, project: Project) -> tuple[list[Document], IngestResult]:
         uploads = self._repository.list_uploads(project.id)
         # Only content uploads are material; branding and moodboard images feed the design.
         sources = [
@@ -149,6 +210,10 @@ class ConversationService:
         result = ingest(sources, self._skills.parsers(), limits=self._ingest_limits)
         if not result.text_documents:
             raise Unprocessable(nothing_readable(result, "uploads"), code="no_documents")
+        return list(result.documents), result
+
+    def _infer(self, project: Project) -> tuple[ContentSchema, str]:
+        _, result = self._documents(project)
         try:
             schema = self._skills.mapper().map(result.documents, None, project.name)
         except KirbyGenError:

@@ -67,6 +67,7 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
         values=result.content.notes,
         set_aside=set_aside_texts(result.ingest.text_documents),
         encodings={d.source: d.encoding for d in result.ingest.text_documents if d.encoding},
+        usage=result.usage,
     )
 
 

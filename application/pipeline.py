@@ -32,8 +32,9 @@ from domain.documents import (
 from domain.errors import KirbyGenError, RunCancelled, RunDeferred
 from domain.hand_edits import HandEditReport
 from domain.issues import Severity
+from domain.model_use import ModelUseLedger, recording
 from domain.ports import CancelToken, CmsAdapter, SiteOutput, Skill, SkillRegistry
-from domain.project import Conversation, EventStatus, Phase, RunFailure
+from domain.project import Conversation, EventStatus, Phase, RunFailure, TokenUsage
 from domain.schema import ContentSchema
 from domain.site import MediaAsset, SiteFile, SiteSpec, WriteSummary
 from domain.validation import SchemaLimits, validate_schema
@@ -70,6 +71,8 @@ class PipelineResult:
     reused: tuple[Phase, ...]
     # What regenerating into a folder with the owner's edits kept, merged or reported.
     hand_edits: HandEditReport = HandEditReport()
+    # Language-model use of the phases that ran (reused phases cost nothing).
+    usage: TokenUsage = TokenUsage()
 
     def site_spec(self, title: str) -> SiteSpec:
         """The site this result describes, as every site renderer consumes it."""
@@ -156,6 +159,17 @@ class GenerationPipeline:
 
         ``publish`` runs inside the site phase, so a site phase reported completed has its
         outputs stored (a resumed run need not redo it)."""
+        with recording() as model_use:
+            return self._run(request, out_dir, artefacts, publish, model_use)
+
+    def _run(
+        self,
+        request: PipelineInput,
+        out_dir: Path,
+        artefacts: ArtefactBuilder | None,
+        publish: SitePublisher | None,
+        model_use: ModelUseLedger,
+    ) -> PipelineResult:
         self._reused = []
         ingested = self._ingest(request)
         schema = self._map(request, ingested)
@@ -168,6 +182,7 @@ class GenerationPipeline:
         warnings = tuple(
             [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
             + list(attached.warnings)
+            + list(model_use.notes)
         )
         result = PipelineResult(
             ingest=ingested,
@@ -178,6 +193,7 @@ class GenerationPipeline:
             warnings=warnings,
             written=WriteSummary(),
             reused=tuple(self._reused),
+            usage=model_use.usage,
         )
         site = self._site(request, result, out_dir, artefacts, publish)
         return attrs.evolve(result, written=site.written, hand_edits=site.hand_edits)

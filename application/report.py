@@ -11,6 +11,7 @@ from domain.content import ValueNote
 from domain.documents import Document, RejectedFile
 from domain.hand_edits import HandEditReport
 from domain.identity import SiteIdentity
+from domain.project import TokenUsage
 from domain.schema import EntityKind
 from domain.site import SiteFile
 
@@ -69,6 +70,9 @@ class GenerationReport:
     set_aside: tuple[SetAsideText, ...] = ()
     # The text encoding each text document's bytes showed.
     encodings: dict[str, str] = attrs.field(factory=dict)
+    # Language-model use of this run: tokens by kind, calls, retries, time, estimated cost.
+    # All zero with the offline skills, and for phases reused from an earlier run.
+    usage: TokenUsage = TokenUsage()
 
 
 def count_pages(files: Sequence[SiteFile]) -> int:

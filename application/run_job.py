@@ -39,6 +39,7 @@ from application.tools import GenerationTools
 from domain.design import BrandInputs
 from domain.documents import SourceFile
 from domain.errors import KirbyGenError, RunCancelled, RunDeferred
+from domain.model_use import recording
 from domain.ports import (
     Clock,
     IdGenerator,
@@ -60,6 +61,7 @@ from domain.project import (
     Run,
     RunFailure,
     RunStatus,
+    TokenUsage,
     Upload,
     UploadKind,
 )
@@ -154,9 +156,21 @@ class GenerationJobHandler:
                 "another worker holds this run", delay_seconds=self._limits.lease_seconds
             )
         try:
-            self._attempt(job, run, project, state)
+            with recording() as model_use:
+                try:
+                    self._attempt(job, run, project, state)
+                finally:
+                    # Model usage (even of a failed or deferred attempt) adds up on the run.
+                    self._add_usage(run.id, model_use.usage)
         finally:
             lease.release()
+
+    def _add_usage(self, run_id: str, usage: TokenUsage) -> None:
+        if usage == TokenUsage():
+            return
+        stored = self._repository.get_run(run_id)
+        if stored is not None:
+            self._repository.update_run(attrs.evolve(stored, usage=stored.usage + usage))
 
     def _attempt(self, job: Job, run: Run, project: Project, state: AttemptState) -> None:
         cancel = RunCancelToken(self._sessions, self._queue, self._repository, state)

@@ -34,6 +34,7 @@ from application.accounts import AccountService
 from application.conversation import ConversationService
 from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
+from application.metered_model import MeteredLanguageModel
 from application.outputs import OutputService
 from application.projects import ProjectService
 from application.readiness import Readiness
@@ -47,7 +48,9 @@ from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
 from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
 from config.secrets import resolve_secrets
-from config.settings import Settings, WorkerSettings
+from config.settings import Settings, SkillsMode, WorkerSettings
+from domain.llm import ModelSkillSettings
+from domain.ports import LanguageModel
 from domain.project import Phase
 from domain.validation import SchemaLimits
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
@@ -157,6 +160,36 @@ def _probes(*probes: object) -> list[object]:
 
 def _redis_mode(settings: Settings) -> str:
     return "redis" if settings.backends.redis.enabled else "local"
+def _language_model(settings: Settings) -> Iterator[LanguageModel | None]:
+    """The Anthropic model (every call counted in the current run), or None offline."""
+    if not settings.uses_claude:
+        yield None
+        return
+    from adapters.anthropic.model import AnthropicLanguageModel  # the SDK loads only when used
+
+    model = AnthropicLanguageModel(settings.claude)
+    try:
+        yield MeteredLanguageModel(model)
+    finally:
+        model.close()
+
+
+def _model_skill_settings(settings: Settings) -> ModelSkillSettings:
+    claude = settings.claude
+    return ModelSkillSettings(
+        documents_per_call=claude.documents_per_call,
+        max_document_chars=claude.max_document_chars,
+        image_px=claude.image_px,
+        max_images=claude.max_images,
+        max_tokens=claude.max_tokens,
+        max_entities=settings.limits.max_entities,
+        max_fields_per_entity=settings.limits.max_fields_per_entity,
+    )
+
+
+def _falls_back(settings: Settings) -> bool:
+    # Only under `auto` may a failed model phase be redone by the offline skill (reported).
+    return settings.skills is SkillsMode.AUTO
 
 
 def _work_root(data_dir: Path) -> Path:
@@ -216,7 +249,15 @@ class Container(containers.DeclarativeContainer):
     plugin_manager = providers.Singleton(
         build_plugin_manager, load_entry_points=settings.provided.load_entry_points
     )
-    skills = providers.Singleton(PluginSkillRegistry, plugin_manager)
+    # The Claude family serves the model-backed slots when settings.uses_claude.
+    language_model = providers.Resource(_language_model, settings)
+    skills = providers.Singleton(
+        PluginSkillRegistry,
+        plugin_manager,
+        language_model,
+        settings=providers.Callable(_model_skill_settings, settings),
+        fallback=providers.Callable(_falls_back, settings),
+    )
 
     cms = providers.Singleton(KirbyAdapter)
     site_checker = providers.Singleton(KirbySiteChecker)
@@ -385,6 +426,7 @@ class Container(containers.DeclarativeContainer):
         ttl_seconds=http.session_ttl_seconds,
         max_message_chars=http.max_message_chars,
         ingest_limits=settings.provided.ingest,
+        fallback=providers.Callable(_falls_back, settings),
     )
     runs = providers.Singleton(
         RunService,

@@ -82,6 +82,7 @@ class ClaudeSettings:
     max_tokens: int = 8192  # output tokens per call
     stream_min_tokens: int = 4096  # calls allowed this many output tokens or more stream
     documents_per_call: int = 8  # documents structured in one call
+    max_document_chars: int = 12_000  # text of one document sent in a prompt
     image_px: int = 512  # longest side of an image sent to the model
     max_images: int = 6  # images sent to the design call
     prices: dict[str, ModelPrice] = attrs.field(factory=lambda: dict(MODEL_PRICES))
@@ -434,6 +435,7 @@ _CLAUDE_INTS = {
     "KIRBYGEN_CLAUDE_MAX_TOKENS": "max_tokens",
     "KIRBYGEN_CLAUDE_STREAM_MIN_TOKENS": "stream_min_tokens",
     "KIRBYGEN_CLAUDE_DOCUMENTS_PER_CALL": "documents_per_call",
+    "KIRBYGEN_CLAUDE_MAX_DOCUMENT_CHARS": "max_document_chars",
     "KIRBYGEN_CLAUDE_IMAGE_PX": "image_px",
     "KIRBYGEN_CLAUDE_MAX_IMAGES": "max_images",
 }

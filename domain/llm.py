@@ -69,3 +69,16 @@ class LlmError(KirbyGenError):
         super().__init__(message, code=failure.value)
         self.failure = failure
         self.retries = retries
+
+
+@attrs.frozen
+class ModelSkillSettings:
+    """The bounds the model-backed skills work within (from the Claude settings)."""
+
+    documents_per_call: int = 8  # documents structured in one call
+    max_document_chars: int = 12_000  # text of one document sent in a prompt
+    image_px: int = 512  # longest side of an image sent to the model
+    max_images: int = 6  # images sent to the design call
+    max_tokens: int = 8192  # output tokens of a long answer (structuring)
+    max_entities: int = 50
+    max_fields_per_entity: int = 60

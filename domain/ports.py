@@ -11,6 +11,7 @@ from typing import Any, BinaryIO, Protocol
 import attrs
 
 from domain.content import StructuredContent
+from domain.conversation import ConversationReply
 from domain.design import BrandInputs, DesignSystem, ImageSample
 from domain.documents import Document, IngestLimits, SourceFile
 from domain.hand_edits import MergedFile
@@ -297,11 +298,27 @@ class DesignSkill(Skill, Protocol):
     def design(self, brand: BrandInputs, images: Sequence[ImageSample]) -> DesignSystem: ...
 
 
+class ConversationSkill(Skill, Protocol):
+    def reply(
+        self,
+        documents: Sequence[Document],
+        conversation: Conversation,
+        schema: ContentSchema,
+        message: str,
+    ) -> ConversationReply:
+        """Answer ``message`` (the person's latest turn) given the conversation so far and the
+        schema as it stands now (including the person's own edits since the last turn)."""
+        ...
+
+
 class SkillRegistry(Protocol):
     def parsers(self) -> list[DocumentParser]: ...
     def mapper(self) -> DomainMapper: ...
     def structurer(self) -> ContentStructurer: ...
     def designer(self) -> DesignSkill: ...
+    def conversation(self) -> ConversationSkill | None:
+        """The skill that holds the modelling conversation; None: the guided questionnaire."""
+        ...
 
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -376,11 +393,13 @@ class LanguageModel(Protocol):
         tool: LlmTool,
         *,
         max_tokens: int | None = None,
+        toolbox: Sequence[LlmTool] = (),
     ) -> LlmResult:
         """Ask the model to answer by calling ``tool``; returns the tool input it gave.
 
-        ``system`` is stable across calls (it is cached); the data the model works on goes
-        into ``messages``. Raises ``domain.llm.LlmError`` when the call fails for good and
+        ``system`` and ``toolbox`` (every tool a family of calls uses, ``tool`` among them,
+        always in the same order) are stable across calls, so they are cached once and read
+        from the cache afterwards; the data the model works on goes into ``messages``. Raises ``domain.llm.LlmError`` when the call fails for good and
         ``domain.errors.RunDeferred`` when the API asks for a wait longer than the worker
         should hold.
         """

@@ -11,12 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from application.generate import ARTEFACT_DIR, GenerationOutcome
 from application.pipeline import PipelineInput
 from config.container import Container, build_container
-from config.settings import Settings, load_settings
+from config.settings import Settings, SkillsMode, load_settings
 from domain.design import BrandInputs
-from domain.errors import KirbyGenError
+from domain.errors import KirbyGenError, RunDeferred
 from domain.issues import Severity
 from domain.serialization import to_data
 from entrypoints.brand_images import read_brand_images
@@ -71,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--logo", type=Path, metavar="IMG", help="the logo image")
     gen.add_argument("--json", action="store_true", help="print a machine-readable report")
     gen.add_argument(
+        "--skills",
+        choices=[m.value for m in SkillsMode],
+        help="which skills map, structure and design: claude (needs ANTHROPIC_API_KEY), "
+        "offline, or auto (claude when a key is set; default: KIRBYGEN_SKILLS)",
+    )
+    gen.add_argument(
         "--static-out", type=Path, help="also export the site as static HTML into this folder"
     )
 
@@ -118,7 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KirbyGenError as exc:
         print(f"kirbygen: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        settings = _with_skills(settings, getattr(args, "skills", None))
+    except UsageError as exc:
+        print(f"kirbygen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(message)s")
+    # One line per HTTP request of the model client is noise next to our own call log.
+    logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.root.level))
     container = build_container(settings)
     handlers = {
         "generate": _generate,
@@ -139,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         container.shutdown_resources()
+
+
+def _with_skills(settings: Settings, skills: str | None) -> Settings:
+    if skills is None:
+        return settings
+    mode = SkillsMode(skills)
+    if mode is SkillsMode.CLAUDE and not settings.claude.api_key:
+        raise UsageError(
+            "--skills claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
+        )
+    return attrs.evolve(settings, skills=mode)
 
 
 def _default_name(source: Path) -> str:
@@ -187,6 +213,9 @@ def _generate(args: argparse.Namespace, container: Container, settings: Settings
         outcome = container.generate_site()(
             request, out, checkpoints=checkpoints, progress=progress, static_out=static_out
         )
+    except RunDeferred as exc:
+        # No queue to come back later from the command line: say when to try again.
+        raise KirbyGenError(f"{exc.message}; run the command again then") from None
     finally:
         if isinstance(progress, TerminalProgress):
             progress.finish()
@@ -240,6 +269,14 @@ def _print_summary(outcome: GenerationOutcome, out: Path) -> None:
     )
     if outcome.reused:
         print(f"  reused   : {', '.join(p.value for p in outcome.reused)} (inputs unchanged)")
+    usage = report.usage
+    if usage.calls or usage.retries:
+        cached = usage.cache_read_input_tokens
+        print(
+            f"  model    : {usage.calls} calls, {usage.input_tokens} in + {cached} cached"
+            f" + {usage.cache_creation_input_tokens} cache-write / {usage.output_tokens} out"
+            f" tokens, {usage.retries} retries, ~${usage.cost_usd:.4f}"
+        )
     if report.warnings:
         print(f"  warnings ({len(report.warnings)}):")
         for warning in report.warnings:
@@ -309,8 +346,9 @@ def _plugins(args: argparse.Namespace, container: Container, settings: Settings)
         print(f"{slot.slot}")
         for plugin, skill in slot.implementations:
             mark = "*" if skill == slot.winner else " "
-            print(f"  {mark} {skill}  (plugin {plugin})")
-    print("* = the implementation in use")
+            family = f" [{slot.family}]" if skill == slot.winner and slot.family else ""
+            print(f"  {mark} {skill}  (plugin {plugin}){family}")
+    print(f"* = the implementation in use; skills: {settings.skills.value}")
     return EXIT_OK
 
 

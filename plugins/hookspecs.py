@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pluggy
 
-from domain.ports import Skill
+from domain.llm import ModelSkillSettings
+from domain.ports import LanguageModel, Skill
 
 PROJECT_NAME = "kirbygen"
 
@@ -25,4 +28,24 @@ def kirbygen_skills() -> list[Skill]:  # type: ignore[empty-body]
     When several plugins fill the same slot, the one pluggy calls first wins; pluggy calls
     plugins registered later first, so an installed third-party plugin replaces a built-in
     skill of the same slot. Return an empty list to provide nothing.
+    """
+
+
+@hookspec
+def kirbygen_model_skills(  # type: ignore[empty-body]
+    model: LanguageModel,
+    heuristics: Callable[[str], Skill | None],
+    settings: ModelSkillSettings,
+) -> list[Skill]:
+    """Return the skills this plugin provides on top of a language model.
+
+    Called once when the skill registry is built, and only when the Claude family is in use
+    (``KIRBYGEN_SKILLS=claude``, or ``auto`` with an API key). ``model`` is the configured
+    ``domain.ports.LanguageModel`` (every call is counted in the run's usage);
+    ``heuristics(slot)`` is the skill that fills ``slot`` without a model (the offline one,
+    or a plugin's replacement), for a model skill that builds on it; ``settings`` holds
+    the bounds the calls keep (documents per call, characters per document, image size).
+    Slots are those of ``kirbygen_skills`` plus ``conversation`` (a
+    ``domain.ports.ConversationSkill``). Skills offered here win their slots over those of
+    ``kirbygen_skills`` while the Claude family is in use.
     """

@@ -14,15 +14,25 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 import attrs
 import pluggy
 
-from domain.ports import ContentStructurer, DesignSkill, DocumentParser, DomainMapper, Skill
+from domain.llm import ModelSkillSettings
+from domain.ports import (
+    ContentStructurer,
+    ConversationSkill,
+    DesignSkill,
+    DocumentParser,
+    DomainMapper,
+    LanguageModel,
+    Skill,
+)
 from plugins import hookspecs
 from plugins.errors import InvalidPlugin, MissingSkill
+from plugins.fallback import FALLBACK_WRAPPERS
 
 # Registration order matters only between built-ins filling different slots: the markdown
 # parser comes after the text parser so that it is asked first about a file both accept
@@ -39,6 +49,11 @@ DEFAULT_PLUGINS: list[str] = [
     "plugins.offline.mapping",
     "plugins.offline.structuring",
     "plugins.offline.design",
+    # The Claude family: offered through ``kirbygen_model_skills``, only when it is in use.
+    "plugins.claude.mapping",
+    "plugins.claude.structuring",
+    "plugins.claude.design",
+    "plugins.claude.conversation",
 ]
 
 PARSER_PREFIX = "parser."
@@ -46,6 +61,8 @@ MAPPING_SLOT = "mapping"
 STRUCTURING_SLOT = "structuring"
 DESIGN_SLOT = "design"
 PIPELINE_SLOTS = (MAPPING_SLOT, STRUCTURING_SLOT, DESIGN_SLOT)
+CONVERSATION_SLOT = "conversation"
+KNOWN_SLOTS = (*PIPELINE_SLOTS, CONVERSATION_SLOT)
 PARSER_SLOT = re.compile(r"^parser\.[a-z0-9][a-z0-9_-]*$")
 
 # What each slot's protocol (domain.ports) requires beyond ``slot`` and ``name``.
@@ -54,6 +71,7 @@ _REQUIRED_METHODS: dict[str, tuple[str, ...]] = {
     MAPPING_SLOT: ("map",),
     STRUCTURING_SLOT: ("structure",),
     DESIGN_SLOT: ("design",),
+    CONVERSATION_SLOT: ("reply",),
 }
 
 
@@ -107,19 +125,55 @@ class SlotReport:
     implementations: tuple[tuple[str, str], ...]
     winner: str
     winner_plugin: str
+    # Which family serves the slot: "offline", "claude" (+ "offline fallback" under auto),
+    # or "plugin" (a third-party package).
+    family: str = ""
 
 
 @attrs.frozen
 class _Offer:
     plugin: str
     skill: Skill
+    family: str = ""
+
+
+def _family(plugin: str) -> str:
+    if plugin.startswith("plugins.offline."):
+        return "offline"
+    if plugin.startswith("plugins.claude."):
+        return "claude"
+    return "plugin"
 
 
 class PluginSkillRegistry:
-    """domain.ports.SkillRegistry over a pluggy manager; every offered skill is checked once."""
+    """domain.ports.SkillRegistry over a pluggy manager; every offered skill is checked once.
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
-        self._offers = tuple(_collect_offers(pm))
+    With a ``model``, the skills of ``kirbygen_model_skills`` are offered first, so they
+    win their slots (the Claude family). With ``fallback`` (``KIRBYGEN_SKILLS=auto``) a
+    model skill of a pipeline slot falls back to the slot's skill without a model when the
+    model fails, and says so in the run's report.
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        model: LanguageModel | None = None,
+        *,
+        settings: ModelSkillSettings | None = None,
+        fallback: bool = False,
+    ) -> None:
+        base = tuple(_collect_offers(pm))
+        offers = base
+        if model is not None:
+
+            def heuristics(slot: str) -> Skill | None:
+                return next((o.skill for o in base if o.skill.slot == slot), None)
+
+            found = _collect_model_offers(pm, model, heuristics, settings or ModelSkillSettings())
+            if fallback:
+                found = [_with_fallback(offer, heuristics(offer.skill.slot)) for offer in found]
+            offers = (*found, *base)
+        self._offers = offers
 
     def parsers(self) -> list[DocumentParser]:
         """The winning parser of each ``parser.*`` slot, in call order (third-party first).
@@ -141,6 +195,10 @@ class PluginSkillRegistry:
     def designer(self) -> DesignSkill:
         return cast(DesignSkill, self.skill(DESIGN_SLOT))
 
+    def conversation(self) -> ConversationSkill | None:
+        found = next((o.skill for o in self._offers if o.skill.slot == CONVERSATION_SLOT), None)
+        return cast(ConversationSkill | None, found)
+
     def skill(self, slot: str) -> Skill:
         """The winning skill of ``slot``; raises MissingSkill when no plugin fills it."""
         for offer in self._offers:
@@ -154,16 +212,49 @@ class PluginSkillRegistry:
         for offer in self._offers:
             by_slot.setdefault(offer.skill.slot, []).append(offer)
         order = sorted(s for s in by_slot if s.startswith(PARSER_PREFIX))
-        order += [s for s in PIPELINE_SLOTS if s in by_slot]
+        order += [s for s in KNOWN_SLOTS if s in by_slot]
         return [
             SlotReport(
                 slot=slot,
                 implementations=tuple((o.plugin, o.skill.name) for o in by_slot[slot]),
                 winner=by_slot[slot][0].skill.name,
                 winner_plugin=by_slot[slot][0].plugin,
+                family=by_slot[slot][0].family or _family(by_slot[slot][0].plugin),
             )
             for slot in order
         ]
+
+
+def _with_fallback(offer: _Offer, heuristic: Skill | None) -> _Offer:
+    wrapper = FALLBACK_WRAPPERS.get(offer.skill.slot)
+    if wrapper is None or heuristic is None:
+        return offer
+    skill = wrapper(offer.skill, heuristic)
+    return _Offer(offer.plugin, skill, f"{_family(offer.plugin)} (offline fallback)")
+
+
+def _collect_model_offers(
+    pm: pluggy.PluginManager,
+    model: LanguageModel,
+    heuristics: Callable[[str], Skill | None],
+    settings: ModelSkillSettings,
+) -> list[_Offer]:
+    """The skills of ``kirbygen_model_skills``, plugin by plugin in pluggy's call order."""
+    offers: list[_Offer] = []
+    for impl in reversed(pm.hook.kirbygen_model_skills.get_hookimpls()):
+        if impl.wrapper or impl.hookwrapper:
+            continue
+        try:
+            given = {"model": model, "heuristics": heuristics, "settings": settings}
+            result = impl.function(**{name: given[name] for name in impl.argnames})
+        except Exception as exc:
+            raise InvalidPlugin(
+                f"Plugin '{impl.plugin_name}' failed in kirbygen_model_skills: {exc}"
+            ) from exc
+        for skill in cast(list[Skill], result or []):
+            _check_skill(impl.plugin_name, skill)
+            offers.append(_Offer(plugin=impl.plugin_name, skill=skill))
+    return offers
 
 
 def _collect_offers(pm: pluggy.PluginManager) -> Iterable[_Offer]:
@@ -214,10 +305,10 @@ def _check_skill(plugin: str, skill: object) -> None:
             isinstance(m, str) for m in media_types
         ):
             raise fail("a parser needs 'media_types', a set of media type strings.")
-    elif slot in PIPELINE_SLOTS:
+    elif slot in KNOWN_SLOTS:
         family = slot
     else:
-        known = ", ".join(("parser.<format>", *PIPELINE_SLOTS))
+        known = ", ".join(("parser.<format>", *KNOWN_SLOTS))
         raise fail(f"unknown slot '{slot}' (known slots: {known}).")
     for method in _REQUIRED_METHODS[family]:
         if not callable(getattr(skill, method, None)):

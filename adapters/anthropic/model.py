@@ -67,9 +67,11 @@ class AnthropicLanguageModel:
         tool: LlmTool,
         *,
         max_tokens: int | None = None,
+        toolbox: Sequence[LlmTool] = (),
     ) -> LlmResult:
         limit = max_tokens or self._settings.max_tokens
-        params = self._params(system, messages, tool, limit)
+        params = self._params(system, messages, [*toolbox] if tool in toolbox else [tool], tool)
+        params["max_tokens"] = limit
         stream = limit >= self._settings.stream_min_tokens
         retries = 0
         started = self._monotonic()
@@ -107,20 +109,16 @@ class AnthropicLanguageModel:
     # --- the request -----------------------------------------------------------------------
 
     def _params(
-        self, system: str, messages: Sequence[LlmMessage], tool: LlmTool, max_tokens: int
+        self, system: str, messages: Sequence[LlmMessage], tools: list[LlmTool], tool: LlmTool
     ) -> dict[str, Any]:
         return {
             "model": self._settings.model,
-            "max_tokens": max_tokens,
             # Tools come first in the cached prefix, then the system prompt: the breakpoint on
             # the system block caches both.
             "system": [{"type": "text", "text": system, "cache_control": _CACHE}],
             "tools": [
-                {
-                    "name": tool.name,
-                    "description": tool.description,
-                    "input_schema": tool.input_schema,
-                }
+                {"name": t.name, "description": t.description, "input_schema": t.input_schema}
+                for t in tools
             ],
             "tool_choice": {"type": "tool", "name": tool.name},
             "messages": [_message(m) for m in messages],
@@ -166,8 +164,7 @@ class AnthropicLanguageModel:
             wait = min(MAX_BACKOFF_SECONDS, self._settings.backoff_ms / 1000 * 2**retries)
         if wait > self._settings.max_wait_seconds:
             raise RunDeferred(
-                f"the model API asked to wait {wait:.0f} s ({verdict.reason}); "
-                "the job will resume then",
+                f"the model API asked to wait {wait:.0f} s ({verdict.reason})",
                 delay_seconds=wait,
             )
         logger.warning("model call: %s; retrying in %.1f s", verdict.reason, wait)

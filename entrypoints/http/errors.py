@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from application.schemas import SchemaInvalid
-from domain.errors import InvalidInput, KirbyGenError, NotFound
+from domain.errors import InvalidInput, KirbyGenError, NotFound, RunDeferred
+from domain.llm import LlmError
 from domain.refusals import (
     Conflict,
     Forbidden,
@@ -40,6 +41,8 @@ _STATUS: tuple[tuple[type[KirbyGenError], int], ...] = (
     (Unprocessable, 422),
     (RateLimited, 429),
     (InvalidInput, 400),
+    (LlmError, 502),  # the model API failed for good (its code says why)
+    (RunDeferred, 503),  # the model API asked for a long wait: try again after Retry-After
 )
 _HTTP_CODES = {
     400: "bad_request",
@@ -83,6 +86,8 @@ def kirbygen_error(request: Request, exc: Exception) -> Response:
         headers["Retry-After"] = str(exc.retry_after_seconds)
     elif isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    elif isinstance(exc, RunDeferred):
+        headers["Retry-After"] = str(max(1, round(exc.delay_seconds)))
     return error_response(status_of(exc), exc.code, exc.message, details, headers)
 
 

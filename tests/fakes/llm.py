@@ -18,6 +18,7 @@ class LlmCall:
     messages: tuple[LlmMessage, ...]
     tool: LlmTool
     max_tokens: int | None = None
+    toolbox: tuple[LlmTool, ...] = ()
 
 
 class FakeLanguageModel:
@@ -53,8 +54,9 @@ class FakeLanguageModel:
         tool: LlmTool,
         *,
         max_tokens: int | None = None,
+        toolbox: Sequence[LlmTool] = (),
     ) -> LlmResult:
-        self.calls.append(LlmCall(system, tuple(messages), tool, max_tokens))
+        self.calls.append(LlmCall(system, tuple(messages), tool, max_tokens, tuple(toolbox)))
         if not self._queue:
             raise AssertionError(f"FakeLanguageModel has no queued result for: {system[:80]!r}")
         result = self._queue.popleft()

@@ -77,6 +77,9 @@ class ControlledSkills:
     def designer(self) -> DesignSkill:
         return self.designer_skill
 
+    def conversation(self) -> None:
+        return None
+
 
 def _events(client: Any, headers: dict[str, str], project_id: str, run_id: str) -> list[Any]:
     url = f"/api/projects/{project_id}/runs/{run_id}/events"

@@ -121,6 +121,9 @@ class Skills:
     def designer(self) -> FixedDesign:
         return self.designing
 
+    def conversation(self) -> None:
+        return None
+
 
 class PageListCms:
     """Writes one text file per item plus each media asset, so tests can see the output."""
