@@ -399,7 +399,8 @@ class LanguageModel(Protocol):
 
         ``system`` and ``toolbox`` (every tool a family of calls uses, ``tool`` among them,
         always in the same order) are stable across calls, so they are cached once and read
-        from the cache afterwards; the data the model works on goes into ``messages``. Raises ``domain.llm.LlmError`` when the call fails for good and
+        from the cache afterwards; the data the model works on goes into ``messages``.
+        Raises ``domain.llm.LlmError`` when the call fails for good and
         ``domain.errors.RunDeferred`` when the API asks for a wait longer than the worker
         should hold.
         """

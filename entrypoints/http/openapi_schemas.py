@@ -24,6 +24,17 @@ def ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_USAGE_INTEGERS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "calls",
+    "retries",
+    "latency_ms",
+)
+
+
 def obj(required: list[str], /, **properties: Any) -> dict[str, Any]:
     return {"type": "object", "required": required, "properties": properties}
 
@@ -187,6 +198,8 @@ SCHEMAS: dict[str, Any] = {
                 ["role", "text"],
                 role={"type": "string", "enum": ["assistant", "user"]},
                 text=STRING,
+                # Model tokens the turn took (0 for the guided questions).
+                tokens={"type": "integer", "minimum": 0},
             ),
         },
         approved={"type": "boolean"},
@@ -204,6 +217,7 @@ SCHEMAS: dict[str, Any] = {
             "finished",
             "completed_phases",
             "failure",
+            "usage",
         ],
         id=STRING,
         project_id=STRING,
@@ -226,6 +240,12 @@ SCHEMAS: dict[str, Any] = {
                 ),
             ]
         },
+        # Language-model use of the run, summed over its attempts.
+        usage=obj(
+            [*_USAGE_INTEGERS, "cost_usd"],
+            **{name: {"type": "integer", "minimum": 0} for name in _USAGE_INTEGERS},
+            cost_usd={"type": "number", "minimum": 0},
+        ),
     ),
     "RunList": items_of("Run"),
     "PreviewLink": obj(["url", "expires_in"], url=STRING, expires_in={"type": "integer"}),

@@ -58,6 +58,7 @@ def run_view(run: Run) -> dict[str, Any]:
         "failure": None
         if failure is None
         else {"phase": failure.phase.value, "code": failure.code, "message": failure.message},
+        "usage": to_data(run.usage),
     }
 
 
@@ -85,7 +86,9 @@ def issues_view(issues: list[Issue]) -> dict[str, Any]:
 def conversation_view(view: ConversationView) -> dict[str, Any]:
     return {
         "project_id": view.conversation.project_id,
-        "turns": [{"role": t.role, "text": t.text} for t in view.conversation.turns],
+        "turns": [
+            {"role": t.role, "text": t.text, "tokens": t.tokens} for t in view.conversation.turns
+        ],
         "approved": view.approved,
         "question": view.question,
         "reply": view.reply,
