@@ -24,6 +24,11 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 3
 
+# No test talks to the real Anthropic API: a key (or model settings) from the developer's shell
+# must not switch the skills of in-process tests to Claude.
+for _variable in ("ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "ANTHROPIC_BASE_URL", "CLAUDE_MODEL"):
+    os.environ.pop(_variable, None)
+
 # name -> None when reachable, else why not; each service is probed once per test session.
 _service_status: dict[str, str | None] = {}
 

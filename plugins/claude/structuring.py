@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from domain.content import ContentItem, ItemStatus, Provenance, ProvenanceMethod, StructuredContent
 from domain.documents import Document, Locator
-from domain.json_schema import conform
-from domain.llm import LlmMessage, ModelSkillSettings
+from domain.json_schema import conform, schema_for
+from domain.llm import LlmError, LlmFailure, LlmMessage, ModelSkillSettings
 from domain.model_use import record_note
 from domain.ports import LanguageModel, Skill
 from domain.schema import (
@@ -30,6 +30,7 @@ from plugins.claude.tools import EXTRACT_ITEMS, SYSTEM, TOOLBOX, ExtractedItem
 from plugins.claude.verify import SourceText
 from plugins.hookspecs import hookimpl
 
+ITEM_SCHEMA = schema_for(ExtractedItem)
 _TEXT_TYPES = frozenset(
     {FieldType.TEXT, FieldType.TEXTAREA, FieldType.RICHTEXT, FieldType.MARKDOWN,
      FieldType.CODE, FieldType.URL, FieldType.EMAIL, FieldType.TEL, FieldType.COLOR,
@@ -78,20 +79,34 @@ class ClaudeContentStructurer:
         )
         for repair in result.repairs:
             record_note(f"structuring: {repair}")
-        data, repairs = conform(result.data, EXTRACT_ITEMS.input_schema)
-        for repair in repairs:
-            record_note(f"structuring: {repair}")
+        raw_items = result.data.get("items")
+        if not isinstance(raw_items, list):
+            raw_items = [] if raw_items is None else [raw_items]
         found: list[tuple[ExtractedItem, Document]] = []
-        for raw in data["items"]:
-            item = ExtractedItem(**raw)
+        problems: list[str] = []
+        # Item by item: one malformed item (or the half item of a cut-off answer) is left
+        # out and reported; the others stand.
+        for index, raw in enumerate(raw_items):
+            try:
+                data, repairs = conform(raw, ITEM_SCHEMA)
+            except LlmError as exc:
+                problems.append(f"items[{index}]: {exc.message}")
+                continue
+            for repair in repairs:
+                record_note(f"structuring: items[{index}].{repair}")
+            item = ExtractedItem(**data)
             document = blocks.documents.get(item.document.strip())
             if document is None:
-                record_note(
-                    f"structuring: item {item.title!r} names no document given "
-                    f"({item.document!r}); left out"
-                )
+                problems.append(f"item {item.title!r} names no document given ({item.document!r})")
                 continue
             found.append((item, document))
+        for problem in problems:
+            record_note(f"structuring: {problem}; left out")
+        if problems and not found:
+            raise LlmError(
+                f"none of the {len(raw_items)} items the model extracted is usable: {problems[0]}",
+                failure=LlmFailure.BAD_OUTPUT,
+            )
         return found
 
 
@@ -175,8 +190,10 @@ def _check(field: Field, value: object, source: SourceText) -> tuple[object | No
     if kind is FieldType.BOOLEAN:
         return (value, "") if isinstance(value, bool) else (None, f"{value!r} is not true/false")
     if kind in (FieldType.NUMBER, FieldType.RANGE):
-        if not _scalar(value) or isinstance(value, str):
+        number = _number(value) if isinstance(value, str) else value
+        if number is None or not _scalar(number) or isinstance(number, str):
             return None, f"{value!r} is not a number"
+        value = number
         return (value, "") if source.has_number(value) else (None, missing)  # type: ignore[arg-type]
     if kind is FieldType.DATE:
         if isinstance(value, str) and source.has_date(value):
@@ -191,6 +208,16 @@ def _check(field: Field, value: object, source: SourceText) -> tuple[object | No
         text = str(value).strip()
         return (text, "") if source.has_text(text) else (None, missing)
     return None, f"{kind.value} fields are not filled by the model"
+
+
+def _number(text: str) -> float | int | None:
+    """A number written as text ("2023", "1 200", "4.5"), else None."""
+    cleaned = text.strip().replace(" ", "").replace(",", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def _scalar(value: object) -> bool:

@@ -13,13 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "material"
 
+MODEL_VARIABLES = ("ANTHROPIC_", "CLAUDE_")
 Kirbygen = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def run_kirbygen(
     *args: str | Path, cwd: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KIRBYGEN_")}
+    # No setting of the developer's shell leaks in — above all no API key: no test talks to
+    # the real Anthropic API.
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KIRBYGEN_", *MODEL_VARIABLES))
+    }
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "entrypoints.cli", *map(str, args)],

@@ -97,6 +97,7 @@ class FakeAnthropic:
         self._turns: deque[Turn] = deque(turns)
         self.responder = responder
         self.received: list[Received] = []
+        self.usages: list[dict[str, int]] = []  # the usage of every message answered
         self._cache: set[str] = set()
         self._lock = threading.Lock()
         self.base_url = ""
@@ -135,6 +136,7 @@ class FakeAnthropic:
         if isinstance(turn, ErrorTurn):
             return _error(turn)
         message, raw_input = self._message(body, turn)
+        self.usages.append(dict(message["usage"]))
         if body.get("stream"):
             return StreamingResponse(_events(message, raw_input), media_type="text/event-stream")
         if raw_input is not None:
