@@ -160,6 +160,8 @@ def _probes(*probes: object) -> list[object]:
 
 def _redis_mode(settings: Settings) -> str:
     return "redis" if settings.backends.redis.enabled else "local"
+
+
 def _language_model(settings: Settings) -> Iterator[LanguageModel | None]:
     """The Anthropic model (every call counted in the current run), or None offline."""
     if not settings.uses_claude:
