@@ -94,22 +94,36 @@ def processes() -> Iterator[list[Process]]:
             process.stop()
 
 
-def serve(env: Mapping[str, str], log: Path) -> tuple[Process, str]:
+def start_serve(env: Mapping[str, str], log: Path) -> tuple[Process, str]:
+    """`kirbygen serve` on a free loopback port, not waited for (see ``wait_until_ready``)."""
     port = free_port()
     process = Process(["serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_ready(process: Process, base: str) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
             raise AssertionError(f"kirbygen serve exited:\n{process.output()}")
         try:
             if httpx2.get(f"{base}/api/health", timeout=2).status_code == 200:
-                return process, base
+                return
         except httpx2.TransportError:
             pass
         time.sleep(0.1)
-    process.stop()
     raise AssertionError(f"kirbygen serve did not answer in {START_SECONDS}s:\n{process.output()}")
+
+
+def serve(env: Mapping[str, str], log: Path) -> tuple[Process, str]:
+    """`kirbygen serve` on a free loopback port, once it answers."""
+    process, base = start_serve(env, log)
+    try:
+        wait_until_ready(process, base)
+    except AssertionError:
+        process.stop()
+        raise
+    return process, base
 
 
 class Client:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from adapters.sql.database import upgrade
 from tests.conftest import delete_redis_keys
 from tests.e2e.processes import (
     Client,
@@ -26,9 +27,10 @@ from tests.e2e.processes import (
     gate_plugin_env,
     processes,
     receive_until_end,
-    serve,
+    start_serve,
     started_phases,
     wait_for_file,
+    wait_until_ready,
 )
 
 pytestmark = pytest.mark.slow
@@ -75,22 +77,23 @@ def production_env(
         delete_redis_keys(redis_url, pattern)
 
 
-def _migrate(env: dict[str, str], tmp_path: Path) -> None:
-    process = Process(["db", "upgrade"], env, tmp_path / "migrate.log")
-    assert process.popen.wait(timeout=120) == 0, process.output()
-    process.stop()
+def _migrate(env: dict[str, str]) -> None:
+    # Once, before the processes start (each `serve` then finds the database at head).
+    upgrade(env["DATABASE_URL"])
 
 
 def test_two_api_processes_and_a_worker_on_the_production_stack(
     tmp_path: Path, production_env: dict[str, str]
 ) -> None:
-    _migrate(production_env, tmp_path)
+    _migrate(production_env)
     with processes() as started:
-        api_1, base_1 = serve(production_env, tmp_path / "api-1.log")
-        started.append(api_1)
-        api_2, base_2 = serve(production_env, tmp_path / "api-2.log")
-        started.append(api_2)
+        # Started side by side: on a busy machine each takes seconds to import.
+        api_1, base_1 = start_serve(production_env, tmp_path / "api-1.log")
+        api_2, base_2 = start_serve(production_env, tmp_path / "api-2.log")
+        started.extend([api_1, api_2])
         started.append(Process(["worker"], production_env, tmp_path / "worker.log"))
+        wait_until_ready(api_1, base_1)
+        wait_until_ready(api_2, base_2)
         first, second = Client(base_1), Client(base_2)
         first.register("two@example.com")
         second.login("two@example.com")
@@ -123,13 +126,16 @@ def test_two_api_processes_and_a_worker_on_the_production_stack(
 def test_a_killed_worker_is_replaced_and_the_run_finishes_without_redoing_a_phase(
     tmp_path: Path, production_env: dict[str, str]
 ) -> None:
-    _migrate(production_env, tmp_path)
+    _migrate(production_env)
     gate = Path(production_env["KIRBYGEN_TEST_GATE_DIR"])
     with processes() as started:
-        api, base = serve(production_env, tmp_path / "api.log")
-        started.append(api)
-        doomed = Process(["worker"], production_env, tmp_path / "worker-1.log")
-        started.append(doomed)
+        api, base = start_serve(production_env, tmp_path / "api.log")
+        # Two workers from the start: whichever takes the run is killed, the other resumes it.
+        workers = [
+            Process(["worker"], production_env, tmp_path / f"worker-{n}.log") for n in (1, 2)
+        ]
+        started.extend([api, *workers])
+        wait_until_ready(api, base)
         client = Client(base)
         client.register("kill@example.com")
         project_id = client.ready_project()
@@ -137,9 +143,10 @@ def test_a_killed_worker_is_replaced_and_the_run_finishes_without_redoing_a_phas
         run_id = client.start_run(project_id)
         with client.watch(project_id, run_id) as socket:
             wait_for_file(gate / "design.entered")
+            holder = int((gate / "design.entered").read_text())
+            doomed = next(w for w in workers if w.popen.pid == holder)
             doomed.kill()
             (gate / "design.hold").unlink()
-            started.append(Process(["worker"], production_env, tmp_path / "worker-2.log"))
             events, end = receive_until_end(socket)
 
         assert end["run"]["status"] == "succeeded", end
