@@ -83,6 +83,10 @@ class Server:
             command, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL
         )
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def __enter__(self) -> Server:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:

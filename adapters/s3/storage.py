@@ -125,6 +125,9 @@ class S3Storage:
             max_concurrency=_UPLOAD_CONCURRENCY,
             max_io_queue=_UPLOAD_CONCURRENCY,
         )
+        # s3transfer reads up to 10 parts of a non-seekable stream ahead by default (80 MiB
+        # at 8 MiB a part); keep as many in memory as are being sent.
+        self._transfer.max_in_memory_upload_chunks = _UPLOAD_CONCURRENCY
 
     @property
     def bucket(self) -> str:
