@@ -73,7 +73,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_rx(r"^rename\s+(?:entity\s+)?(?P<entity>.+?)\s+to\s+(?P<new>.+)$"), "rename_entity"),
     (
         _rx(
-            r"^add\s+(?:a\s+)?field\s+(?P<new>.+?)(?:\s+as\s+(?:an?\s+)?(?P<type>[a-z]+))?"
+            r"^add\s+(?:a\s+)?field\s+(?P<new>.+?)"
+            r"(?:\s+as\s+(?:an?\s+)?(?P<type>[a-z][a-z/\-]*(?:\s+[a-z/\-]+)?))?"
             r"(?:\s+(?:to|in)\s+(?P<entity>.+?))?$"
         ),
         "add_field",
@@ -89,7 +90,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         _rx(
             r"^(?:change|make|set)\s+(?:the\s+)?(?:type\s+of\s+)?(?:field\s+)?"
             rf"(?P<field>.+?){_in('in', 'of')}"
-            r"\s+(?:to|into|a|an)\s+(?:an?\s+)?(?P<type>[a-z]+)$"
+            r"\s+(?:to|into|a|an)\s+(?:an?\s+)?(?P<type>[a-z][a-z/\-]*(?:\s+[a-z/\-]+)?)$"
         ),
         "change_type",
     ),
@@ -264,9 +265,45 @@ def _find_field(entity: Entity, ref: str | None) -> Field:
     raise NotUnderstood(f"{entity.name} has no field called {ref!r}. Its fields are: {known}.")
 
 
+# How people name field types in a sentence ("as long text", "to a yes/no").
+_TYPE_WORDS = {
+    "long text": FieldType.TEXTAREA,
+    "longer text": FieldType.TEXTAREA,
+    "paragraph": FieldType.TEXTAREA,
+    "paragraphs": FieldType.TEXTAREA,
+    "short text": FieldType.TEXT,
+    "line": FieldType.TEXT,
+    "rich text": FieldType.RICHTEXT,
+    "formatted text": FieldType.RICHTEXT,
+    "integer": FieldType.NUMBER,
+    "decimal": FieldType.NUMBER,
+    "link": FieldType.URL,
+    "web address": FieldType.URL,
+    "e-mail": FieldType.EMAIL,
+    "email address": FieldType.EMAIL,
+    "phone": FieldType.TEL,
+    "phone number": FieldType.TEL,
+    "telephone": FieldType.TEL,
+    "picture": FieldType.IMAGE,
+    "photo": FieldType.IMAGE,
+    "pictures": FieldType.GALLERY,
+    "photos": FieldType.GALLERY,
+    "images": FieldType.GALLERY,
+    "yes/no": FieldType.BOOLEAN,
+    "checkbox": FieldType.BOOLEAN,
+    "toggle": FieldType.BOOLEAN,
+    "colour": FieldType.COLOR,
+    "keywords": FieldType.TAGS,
+    "date and time": FieldType.DATETIME,
+}
+
+
 def _type(name: str) -> FieldType:
+    spoken = " ".join(name.lower().split())
+    if spoken in _TYPE_WORDS:
+        return _TYPE_WORDS[spoken]
     try:
-        return FieldType(name.lower())
+        return FieldType(spoken.replace(" ", ""))
     except ValueError:
         raise NotUnderstood(f"{name!r} is not a field type. The types are: {TYPES_HINT}.") from None
 

@@ -91,10 +91,20 @@ def test_adding_a_field_defaults_to_text_on_the_current_entity() -> None:
         ("add a field Price as a number", FieldType.NUMBER),
         ("add field Hero as an image", FieldType.IMAGE),
         ("Add field Website as URL", FieldType.URL),
+        ("add field Summary as long text", FieldType.TEXTAREA),
+        ("add field Sold as yes/no", FieldType.BOOLEAN),
+        ("add field Booking as a phone number", FieldType.TEL),
     ],
 )
 def test_adding_a_field_with_a_type(message: str, expected: FieldType) -> None:
-    assert entity(edit(message).schema, "project").fields[-1].type is expected
+    added = entity(edit(message).schema, "project").fields[-1]
+    assert added.type is expected
+    assert " as " not in added.label  # the type is understood, not made part of the name
+
+
+def test_long_text_is_understood_when_a_field_is_added_to_another_entity() -> None:
+    result = edit("add field Summary as long text to about")
+    assert field(result.schema, "about", "summary").type is FieldType.TEXTAREA
 
 
 @pytest.mark.parametrize(
