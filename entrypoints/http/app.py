@@ -112,6 +112,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> Kirby
             auth_max_requests=http.rate_limit_login_max_requests,
             auth_paths=auth.AUTH_PATHS,
             exempt_paths=UNLIMITED_PATHS,
+            shared=container.redis_mode() == "redis",
         )
     )
     app = KirbyGenApp(

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import RateLimiter
@@ -95,6 +96,9 @@ class RequestContextMiddleware:
                 )
 
 
+LIMITER_RETRY_AFTER_SECONDS = 5
+
+
 class RateLimitMiddleware:
     """Counts requests per client address; the auth endpoints have their own, stricter limit."""
 
@@ -108,9 +112,13 @@ class RateLimitMiddleware:
         auth_max_requests: int,
         auth_paths: Iterable[str],
         exempt_paths: Iterable[str],
+        shared: bool = False,
     ) -> None:
         self.app = app
         self._limiter = limiter
+        # A shared (Redis) limiter does network I/O: it is asked from a worker thread so the
+        # event loop never waits on it. The in-memory one answers at once, in the loop.
+        self._shared = shared
         self._window = window_ms
         self._max = max_requests
         self._auth_max = auth_max_requests
@@ -123,13 +131,31 @@ class RateLimitMiddleware:
             return
         client = (scope.get("client") or ("unknown", 0))[0]
         if scope["path"] in self._auth_paths:
-            decision = self._limiter.hit(
-                f"auth:{client}", limit=self._auth_max, window_ms=self._window
+            key, limit, limit_name = (
+                f"auth:{client}",
+                self._auth_max,
+                "RATE_LIMIT_LOGIN_MAX_REQUESTS",
             )
-            limit_name = "RATE_LIMIT_LOGIN_MAX_REQUESTS"
         else:
-            decision = self._limiter.hit(f"api:{client}", limit=self._max, window_ms=self._window)
-            limit_name = "RATE_LIMIT_MAX_REQUESTS"
+            key, limit, limit_name = f"api:{client}", self._max, "RATE_LIMIT_MAX_REQUESTS"
+        try:
+            if self._shared:
+                decision = await run_in_threadpool(
+                    self._limiter.hit, key, limit=limit, window_ms=self._window
+                )
+            else:
+                decision = self._limiter.hit(key, limit=limit, window_ms=self._window)
+        except Exception as exc:
+            # The limiter's store (Redis) is down: refuse clearly rather than count nothing.
+            logger.warning("rate limiter unavailable: %s", exc)
+            await _send_json(
+                send,
+                503,
+                "rate_limiter_unavailable",
+                "the rate limiter is not reachable; try again shortly",
+                headers=[(b"retry-after", str(LIMITER_RETRY_AFTER_SECONDS).encode())],
+            )
+            return
         if not decision.allowed:
             await _send_json(
                 send,
