@@ -36,6 +36,7 @@ from application.run_attempt import (
 )
 from application.schemas import SchemaStore
 from application.tools import GenerationTools
+from application.versions import STATIC_DIR, SiteVersions
 from domain.design import BrandInputs
 from domain.documents import SourceFile
 from domain.errors import KirbyGenError, RunCancelled, RunDeferred
@@ -69,6 +70,8 @@ from domain.serialization import to_json
 from domain.site import SiteFile
 
 logger = logging.getLogger(__name__)
+# The phases a generation run goes through; deployment is its own record.
+RUN_PHASES = (*GENERATION_PHASES, Phase.VERSIONING)
 
 
 def unique_names(uploads: Sequence[Upload]) -> list[str]:
@@ -110,7 +113,9 @@ class GenerationJobHandler:
         ids: IdGenerator,
         work_root: Path,
         limits: RunLimits | None = None,
+        versions: SiteVersions | None = None,
     ) -> None:
+        self._versions = versions
         self._repository = repository
         self._storage = storage
         self._schemas = schemas
@@ -178,9 +183,11 @@ class GenerationJobHandler:
             if cancel.requested():
                 self._finish(run, RunStatus.CANCELLED, ProjectStatus.CANCELLED, ())
             return  # otherwise the worker is stopping, or the run is gone: nothing to record
-        if Phase.SITE in run.completed_phases:
+        if Phase.SITE in run.completed_phases and (
+            self._versions is None or Phase.VERSIONING in run.completed_phases
+        ):
             # An earlier attempt stored every output and died before saying so.
-            self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, GENERATION_PHASES)
+            self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, RUN_PHASES)
             return
         run = attrs.evolve(
             run, status=RunStatus.RUNNING, started=run.started or self._clock.now(), finished=None
@@ -217,7 +224,7 @@ class GenerationJobHandler:
             self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, failure)
         else:
             if not state.abandoned:
-                self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, GENERATION_PHASES)
+                self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, progress.completed)
 
     def _wait_in_queue(self, run: Run, progress: StoredProgress, deferral: RunDeferred) -> None:
         """The run waits in the queue again; its watchers are told why and for how long."""
@@ -292,20 +299,54 @@ class GenerationJobHandler:
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
             return artefact_files(result, build_report(result, files, tools.cms.name))
 
+        static: list[SiteFile] = []
+
         def publish(result: PipelineResult, site: Path) -> None:
             # Inside the site phase: once it is reported done, every output is stored.
             with self._archiver.archive(site) as archive:
                 self._storage.put(keys.site_zip_key(project.id), archive)
             self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
-            self._store_preview(project, result)
+            static[:] = self._tools.static.export(result.site_spec(project.name))
+            self._store_preview(project, static)
 
         self._work_root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self._work_root, prefix="run-") as work:
-            pipeline.run(request, Path(work) / "site", artefacts, publish)
+            site = Path(work) / "site"
+            pipeline.run(request, site, artefacts, publish)
+            if self._versions is not None:
+                self._tools.output.write(site / STATIC_DIR, static)
+                self._version(project, run, site, progress, cancel)
 
-    def _store_preview(self, project: Project, result: PipelineResult) -> None:
+    def _version(
+        self,
+        project: Project,
+        run: Run,
+        site: Path,
+        progress: StoredProgress,
+        cancel: RunCancelToken,
+    ) -> None:
+        """Phase 6: commit the site (with its static export) for this run, and push it."""
+        assert self._versions is not None
+        versions = self._versions
+        if cancel.cancelled():
+            raise RunCancelled("cancelled before versioning")
+        steps = RunProgress(run.id, progress, self._clock)
+        steps.emit(Phase.VERSIONING, EventStatus.STARTED, 0, "versioning started")
+        try:
+            commit = versions.record(
+                versions.repo(project.id), run.id, site, versions.remote(project.id)
+            )
+        except KirbyGenError as exc:
+            steps.emit(Phase.VERSIONING, EventStatus.FAILED, 100, exc.message)
+            raise PhaseFailed(RunFailure(Phase.VERSIONING, exc.code, exc.message)) from exc
+        current = self._repository.get_run(run.id)
+        if current is not None:
+            self._repository.update_run(attrs.evolve(current, commit_id=commit))
+        done = f"committed {commit[:12]}" if commit else "nothing to commit"
+        steps.emit(Phase.VERSIONING, EventStatus.COMPLETED, 100, done)
+
+    def _store_preview(self, project: Project, files: Sequence[SiteFile]) -> None:
         """The static export of this run replaces the previous preview."""
-        files = self._tools.static.export(result.site_spec(project.name))
         prefix = keys.preview_prefix(project.id)
         self._storage.delete_prefix(prefix)
         for file in files:
@@ -320,9 +361,7 @@ class GenerationJobHandler:
         failure: RunFailure | None = None,
     ) -> None:
         current = self._repository.get_run(run.id) or run
-        done = tuple(
-            p for p in GENERATION_PHASES if p in set(completed) | set(current.completed_phases)
-        )
+        done = tuple(p for p in RUN_PHASES if p in set(completed) | set(current.completed_phases))
         finished = attrs.evolve(
             current,
             status=status,

@@ -16,6 +16,8 @@ from adapters.cms.kirby.adapter import KirbyAdapter
 from adapters.cms.kirby.check import KirbySiteChecker
 from adapters.cms.kirby.merge import KirbyContentMerger
 from adapters.cms.static_html import StaticHtmlExporter
+from adapters.deploy.local import LocalDeployer
+from adapters.git.cli import GitCli
 from adapters.local.clock import SystemClock, UuidGenerator
 from adapters.local.job_queue import InProcessJobQueue
 from adapters.local.material import MaterialLimits, read_material
@@ -26,12 +28,22 @@ from adapters.local.site_archive import ZipSiteArchiver
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
 from adapters.sql.database import create_engine_for, upgrade
+from adapters.sql.deployments import SqlDeploymentRepository
 from adapters.sql.probe import DatabaseProbe
 from adapters.sql.repository import SqlProjectRepository
 from adapters.sql.sessions import SqlSessionStore
 from application.access import ProjectAccess
 from application.accounts import AccountService
 from application.conversation import ConversationService
+from application.deployments import (
+    DEPLOY_JOB,
+    DeploymentJobHandler,
+    DeploymentService,
+    DeploymentWorkspace,
+    JobRouter,
+    PublishSite,
+    StopRequests,
+)
 from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
 from application.metered_model import MeteredLanguageModel
@@ -46,11 +58,12 @@ from application.runs import RunService
 from application.schemas import SchemaService, SchemaStore
 from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
+from application.versions import SiteVersions, VersioningConfig, VersionService
 from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
 from config.secrets import resolve_secrets
 from config.settings import Settings, SkillsMode, WorkerSettings
 from domain.llm import ModelSkillSettings
-from domain.ports import LanguageModel
+from domain.ports import GitIdentity, LanguageModel
 from domain.project import Phase
 from domain.validation import SchemaLimits
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
@@ -239,6 +252,24 @@ def _run_limits(worker: WorkerSettings) -> RunLimits:
         phase_timeouts={Phase(name): float(s) for name, s in worker.phase_timeouts},
         lease_seconds=worker.heartbeat_seconds,
     )
+
+
+def _versioning_config(settings: Settings) -> VersioningConfig:
+    git = settings.deploy.git
+    return VersioningConfig(
+        repos_dir=git.repos_dir or settings.data_dir / "sites",
+        author=GitIdentity(git.author_name, git.author_email),
+        remote_url=git.remote_url,
+        branch=git.branch,
+        username=git.username,
+        password=git.password,
+        max_diff_bytes=git.max_diff_bytes,
+    )
+
+
+def _deployment_workspace(data_dir: Path) -> DeploymentWorkspace:
+    # Deployment jobs check versions out here; a local deployment serves from its folder.
+    return DeploymentWorkspace(data_dir / "deployments")
 
 
 class Container(containers.DeclarativeContainer):
@@ -450,7 +481,52 @@ class Container(containers.DeclarativeContainer):
     outputs = providers.Singleton(
         OutputService, storage=storage, access=project_access, preview_tokens=preview_tokens
     )
-    job_handler = providers.Singleton(
+    # --- versioning and deployments -------------------------------------------------------
+    deploy_settings = settings.provided.deploy
+    git = providers.Singleton(GitCli)
+    site_versions = providers.Singleton(
+        SiteVersions, git, providers.Callable(_versioning_config, settings)
+    )
+    versions = providers.Singleton(
+        VersionService, versions=site_versions, repository=repository, access=project_access
+    )
+    deployment_records = providers.Singleton(SqlDeploymentRepository, engine)
+    local_deployer = providers.Singleton(
+        LocalDeployer,
+        kirby_core=deploy_settings.kirby_core,
+        php=deploy_settings.php_binary,
+        host=deploy_settings.local_host,
+        should_stop=providers.Singleton(StopRequests, sessions),
+    )
+    deployers = providers.Dict(local=local_deployer)
+    publish_site = providers.Singleton(
+        PublishSite, deployers=deployers, records=deployment_records, clock=clock
+    )
+    deployments = providers.Singleton(
+        DeploymentService,
+        repository=repository,
+        records=deployment_records,
+        versions=site_versions,
+        publish=publish_site,
+        queue=job_queue,
+        sessions=sessions,
+        access=project_access,
+        clock=clock,
+        ids=ids,
+        default_target=deploy_settings.target,
+        ttl_seconds=http.session_ttl_seconds,
+    )
+    deployment_job_handler = providers.Singleton(
+        DeploymentJobHandler,
+        repository=repository,
+        records=deployment_records,
+        versions=site_versions,
+        publish=publish_site,
+        workspace=providers.Callable(_deployment_workspace, settings.provided.data_dir),
+        clock=clock,
+    )
+
+    generation_job_handler = providers.Singleton(
         GenerationJobHandler,
         repository=repository,
         storage=storage,
@@ -464,6 +540,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         work_root=providers.Callable(_work_root, settings.provided.data_dir),
         limits=providers.Callable(_run_limits, settings.provided.worker),
+        versions=site_versions,
     )
     # Finds runs left active by a process that died (start-up in-process, now and then in
     # `kirbygen worker`).
@@ -476,6 +553,11 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         max_resumes=settings.provided.worker.max_resumes,
         ttl_seconds=http.session_ttl_seconds,
+    )
+    # The queue's one handler: generation runs and deployments, by the job's kind.
+    job_handler = providers.Singleton(
+        JobRouter,
+        providers.Dict({"generate": generation_job_handler, DEPLOY_JOB: deployment_job_handler}),
     )
 
 

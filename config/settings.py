@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from config.backends import Backends, Problems, read_backends
+from config.deploy_settings import DeploySettings, load_deploy_settings
 from domain.documents import IngestLimits
 from domain.errors import InvalidInput
 
@@ -173,6 +174,7 @@ class Settings:
     worker: WorkerSettings = WorkerSettings()
     claude: ClaudeSettings = ClaudeSettings()
     backends: Backends = Backends()
+    deploy: DeploySettings = DeploySettings()
 
     @property
     def uses_claude(self) -> bool:
@@ -291,6 +293,7 @@ def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
         http=_http_settings(env),
         ingest=_ingest_limits(env, limits.max_file_bytes),
         worker=_worker_settings(env),
+        deploy=load_deploy_settings(env),
     )
 
 

@@ -30,6 +30,7 @@ from domain.project import (
 )
 from domain.schema import ContentSchema
 from domain.site import SiteFile, SiteSpec, WriteSummary
+from domain.versions import CommitInfo, FileChange, VersionDiff
 
 # --- infrastructure ---------------------------------------------------------------------------
 
@@ -375,14 +376,122 @@ class ContentMerger(Protocol):
         ...
 
 
+@attrs.frozen
+class GitRemote:
+    url: str
+    branch: str = "main"
+    username: str = ""
+    password: str = attrs.field(default="", repr=False)
+
+
+@attrs.frozen
+class GitIdentity:
+    name: str
+    email: str
+
+
 class Git(Protocol):
-    def commit(self, root: Path, message: str) -> str | None:
-        """Commit the folder's state; returns the commit id, or None when nothing changed."""
+    """A site's version history. ``repo`` is the repository's own folder (its git directory);
+    the work tree is given per call, so a freshly generated folder is committed as it is."""
+
+    def pending(self, repo: Path, tree: Path) -> list[FileChange]:
+        """What committing ``tree`` now would change against the last commit (all files)."""
+        ...
+
+    def commit(self, repo: Path, tree: Path, message: str, author: GitIdentity) -> str | None:
+        """Commit ``tree`` (creating the repository when needed); returns the commit id, or
+        None when nothing changed."""
+        ...
+
+    def history(self, repo: Path) -> list[CommitInfo]:
+        """The commits, newest first; empty when the repository does not exist."""
+        ...
+
+    def read(self, repo: Path, commit: str, path: str) -> bytes | None:
+        """A file as it was in ``commit``; None when it was not there."""
+        ...
+
+    def diff(self, repo: Path, old: str | None, new: str, max_bytes: int) -> VersionDiff:
+        """Files changed from ``old`` (None: from nothing) to ``new``, and the patch text."""
+        ...
+
+    def export(self, repo: Path, commit: str, dest: Path) -> None:
+        """Write the files of ``commit`` into the folder ``dest``."""
+        ...
+
+    def push(self, repo: Path, commit: str, remote: GitRemote) -> None:
+        """Make ``remote``'s branch point at ``commit``; raises KirbyGenError on failure
+        (the message never holds the credentials)."""
         ...
 
 
+@attrs.frozen
+class SiteBundle:
+    """What a deployment publishes: the Kirby site folder, its static export, and the version."""
+
+    name: str  # the site's slug: service names and bucket prefixes derive from it
+    title: str
+    site: Path
+    static: Path
+    commit: str | None = None
+    # The repository holding ``commit`` (targets that deploy from git push it).
+    repo: Path | None = None
+
+
+@attrs.frozen
+class DeployResult:
+    url: str
+    provider_ref: str | None = None
+
+
+# Reports a deployment's progress: percent (0-100) and a message.
+DeployProgress = Callable[[int, str], None]
+
+
 class Deployer(Protocol):
-    def deploy(self, project: Project, root: Path, commit: str | None) -> Deployment: ...
+    """Publishes a site to one target. Failures raise ``DeployFailed`` with a clear message."""
+
+    target: str
+
+    def deploy(
+        self,
+        deployment_id: str,
+        bundle: SiteBundle,
+        previous: Deployment | None,
+        progress: DeployProgress,
+    ) -> DeployResult:
+        """Publish ``bundle``; ``previous`` is this site's last live deployment on this target
+        (to update the same service rather than create another)."""
+        ...
+
+    def rollback(
+        self, deployment_id: str, to: Deployment, progress: DeployProgress
+    ) -> DeployResult:
+        """Make the earlier deployment ``to`` live again."""
+        ...
+
+    def stop(self, deployment: Deployment) -> None:
+        """Stop serving ``deployment`` where that means something (the local server)."""
+        ...
+
+
+class DeploymentRepository(Protocol):
+    """Deployments and their progress events."""
+
+    def add_deployment(self, deployment: Deployment) -> None: ...
+    def get_deployment(self, deployment_id: str) -> Deployment | None: ...
+    def update_deployment(self, deployment: Deployment) -> None: ...
+    def list_deployments(self, project_id: str) -> list[Deployment]:
+        """Newest first."""
+        ...
+
+    def append_deployment_event(self, event: ProgressEvent) -> ProgressEvent:
+        """Store an event of the deployment named by ``event.run_id``, assigning its ``seq``."""
+        ...
+
+    def list_deployment_events(
+        self, deployment_id: str, *, after_seq: int = 0
+    ) -> list[ProgressEvent]: ...
 
 
 class LanguageModel(Protocol):

@@ -155,6 +155,25 @@ class ProgressEvent:
     seq: int = 0
 
 
+class DeployTarget(enum.StrEnum):
+    LOCAL = "local"
+    RENDER = "render"
+    S3 = "s3"
+
+
+class DeploymentStatus(enum.StrEnum):
+    QUEUED = "queued"
+    DEPLOYING = "deploying"
+    LIVE = "live"
+    FAILED = "failed"
+    # A local deployment whose server was stopped, or one replaced by a rollback.
+    STOPPED = "stopped"
+
+
+# A deployment in one of these states is still on its way; a second one waits (409).
+ACTIVE_DEPLOYMENT_STATUSES = (DeploymentStatus.QUEUED, DeploymentStatus.DEPLOYING)
+
+
 @attrs.frozen
 class Deployment:
     id: str
@@ -164,6 +183,12 @@ class Deployment:
     status: str
     created: datetime
     commit: str | None = None
+    finished: datetime | None = None
+    error: str | None = None
+    # The provider's own handle (Render: "<service id>/<deploy id>"), for redeploys and rollback.
+    provider_ref: str | None = None
+    # The earlier deployment this one rolls back to.
+    rollback_of: str | None = None
 
 
 @attrs.frozen

@@ -150,3 +150,37 @@ class SessionRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class DeploymentRow(Base):
+    __tablename__ = "deployments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    project_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    target: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    commit: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    provider_ref: Mapped[str | None] = mapped_column(Text)
+    rollback_of: Mapped[str | None] = mapped_column(ID)
+
+
+class DeploymentEventRow(Base):
+    __tablename__ = "deployment_events"
+    __table_args__ = (UniqueConstraint("deployment_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    deployment_id: Mapped[str] = mapped_column(ID, ForeignKey("deployments.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    percent: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    ts: Mapped[datetime] = mapped_column(UtcDateTime())

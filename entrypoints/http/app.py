@@ -17,7 +17,16 @@ from entrypoints.http.context import Services
 from entrypoints.http.errors import exception_handlers
 from entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.openapi import openapi_document
-from entrypoints.http.routes import auth, events, projects, runs, schema, system, uploads
+from entrypoints.http.routes import (
+    auth,
+    deployments,
+    events,
+    projects,
+    runs,
+    schema,
+    system,
+    uploads,
+)
 from entrypoints.http.web import web_routes
 
 # Probes are not rate limited: a platform's health checker must never see a 429.
@@ -45,6 +54,7 @@ def all_routes() -> list[Any]:
         *schema.routes,
         *runs.routes,
         *events.routes,
+        *deployments.routes,
     ]
 
 
@@ -63,6 +73,8 @@ def build_services(container: Container) -> Services:
         readiness=container.readiness(),
         upload_limits=container.upload_limits(),
         http=settings.http,
+        versions=container.versions(),
+        deployments=container.deployments(),
     )
 
 

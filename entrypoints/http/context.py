@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection, Request
 from application.access import ProjectAccess
 from application.accounts import AccountService
 from application.conversation import ConversationService
+from application.deployments import DeploymentService
 from application.outputs import OutputService
 from application.projects import ProjectService
 from application.readiness import Readiness
@@ -19,6 +20,7 @@ from application.run_events import RunEvents
 from application.runs import RunService
 from application.schemas import SchemaService
 from application.uploads import UploadLimits, UploadService
+from application.versions import VersionService
 from config.settings import HttpSettings
 from domain.errors import InvalidInput
 from domain.project import Role
@@ -43,6 +45,8 @@ class Services:
     readiness: Readiness
     upload_limits: UploadLimits
     http: HttpSettings
+    versions: VersionService
+    deployments: DeploymentService
 
 
 def services(conn: HTTPConnection) -> Services:

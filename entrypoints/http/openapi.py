@@ -51,6 +51,11 @@ PROJECT_ID = _param("project_id", "path", {"type": "string"}, "The project's id"
 UPLOAD_ID = _param("upload_id", "path", {"type": "string"}, "The upload's id")
 MEMBER_ID = _param("user_id", "path", {"type": "string"}, "The member's user id")
 RUN_ID = _param("run_id", "path", {"type": "string"}, "The run's id")
+DEPLOYMENT_ID = _param("deployment_id", "path", {"type": "string"}, "The deployment's id")
+VERSION_RANGE = _param(
+    "range", "path", {"type": "string"},
+    "A..B (run ids or commit ids, B compared with A), or one version (with the one before)",
+)  # fmt: skip
 PREVIEW_TOKEN = _param("token", "path", {"type": "string"}, "A preview token from POST …/preview")
 PREVIEW_PATH = _param(
     "path", "path", {"type": "string"}, "A file of the static export; '' opens index.html"
@@ -287,6 +292,35 @@ PATHS: dict[str, dict[str, Any]] = {
                    (200, _binary("text/html", "The page, stylesheet or image")),
                    (404, 429, 503), params=(PROJECT_ID, PREVIEW_TOKEN, PREVIEW_PATH),
                    public=True),
+    },
+    f"{_P}/versions": {
+        "get": _op("The site's versions (one commit per run), newest first", "versions",
+                   (200, _json("VersionList", "Versions")), params=(PROJECT_ID,)),
+    },
+    f"{_P}/versions/{{range}}": {
+        "get": _op("What changed between two versions: files and the patch", "versions",
+                   (200, _json("VersionDiff", "The diff")), params=(PROJECT_ID, VERSION_RANGE)),
+    },
+    f"{_P}/deployments": {
+        "post": _op("Deploy the latest version (queued), or roll back to an earlier deployment",
+                    "deployments", (202, _json("Deployment", "Queued")), (*_PROJECT, 409, 413),
+                    params=(PROJECT_ID,), body="DeploymentCreate"),
+        "get": _op("The project's deployments, newest first", "deployments",
+                   (200, _json("DeploymentList", "Deployments")), params=(PROJECT_ID,)),
+    },
+    f"{_P}/deployments/{{deployment_id}}": {
+        "get": _op("A deployment", "deployments", (200, _json("Deployment", "Deployment")),
+                   params=(PROJECT_ID, DEPLOYMENT_ID)),
+        "delete": _op("Stop a local deployment's server", "deployments",
+                      (200, _json("Deployment", "Stopped")), (*_PROJECT, 409),
+                      params=(PROJECT_ID, DEPLOYMENT_ID)),
+    },
+    f"{_P}/deployments/{{deployment_id}}/events": {
+        "get": _op("A deployment's stored progress events", "deployments",
+                   (200, _json("DeploymentEventList", "Events")),
+                   params=(PROJECT_ID, DEPLOYMENT_ID,
+                           _param("after", "query", {"type": "integer", "minimum": 0},
+                                  "Only events after this seq"))),
     },
 }  # fmt: skip
 

@@ -7,8 +7,9 @@ from typing import Any
 from application.conversation import ConversationView
 from application.schemas import SchemaView
 from domain.issues import Issue
-from domain.project import Membership, ProgressEvent, Project, Run, Upload, User
+from domain.project import Deployment, Membership, ProgressEvent, Project, Run, Upload, User
 from domain.serialization import to_data
+from domain.versions import CommitInfo, VersionDiff
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def run_view(run: Run) -> dict[str, Any]:
         "started": run.started.isoformat() if run.started else None,
         "finished": run.finished.isoformat() if run.finished else None,
         "completed_phases": [p.value for p in run.completed_phases],
+        "commit_id": run.commit_id,
+        "deployment_id": run.deployment_id,
         "failure": None
         if failure is None
         else {"phase": failure.phase.value, "code": failure.code, "message": failure.message},
@@ -94,3 +97,44 @@ def conversation_view(view: ConversationView) -> dict[str, Any]:
         "reply": view.reply,
         "schema": to_data(view.schema),
     }
+
+
+def commit_view(commit: CommitInfo) -> dict[str, Any]:
+    return {
+        "commit": commit.id,
+        "run_id": commit.run_id,
+        "subject": commit.subject,
+        "message": commit.message,
+        "author": commit.author,
+        "created": commit.created.isoformat(),
+    }
+
+
+def diff_view(diff: VersionDiff) -> dict[str, Any]:
+    return {
+        "from": diff.old,
+        "to": diff.new,
+        "files": [{"path": f.path, "change": f.kind.value} for f in diff.files],
+        "patch": diff.patch,
+        "truncated": diff.truncated,
+    }
+
+
+def deployment_view(deployment: Deployment) -> dict[str, Any]:
+    return {
+        "id": deployment.id,
+        "project_id": deployment.project_id,
+        "target": deployment.target,
+        "url": deployment.url or None,
+        "status": deployment.status,
+        "commit": deployment.commit,
+        "created": deployment.created.isoformat(),
+        "finished": deployment.finished.isoformat() if deployment.finished else None,
+        "error": deployment.error,
+        "rollback_of": deployment.rollback_of,
+    }
+
+
+def deployment_event_view(event: ProgressEvent) -> dict[str, Any]:
+    view = event_view(event)
+    return {"deployment_id": view.pop("run_id"), **view}

@@ -1,10 +1,9 @@
-"""Clock, ids, git, deployer, language model and cancel token: the real local adapters and the
+"""Clock, ids, language model and cancel token: the real local adapters and the
 fakes, typed against the ports so a signature drift fails the type check."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,19 +12,13 @@ from domain.llm import LlmMessage, LlmResult, LlmTool
 from domain.ports import (
     CancelToken,
     Clock,
-    Deployer,
-    Git,
     IdGenerator,
     LanguageModel,
 )
-from domain.project import Project, ProjectStatus, TokenUsage
-from domain.site import SiteFile
+from domain.project import TokenUsage
 from tests.fakes import (
     FakeCancelToken,
-    FakeDeployer,
-    FakeGit,
     FakeLanguageModel,
-    FakeSiteOutput,
     FixedClock,
     SequentialIds,
 )
@@ -63,41 +56,6 @@ def test_sequential_ids_sort_in_creation_order() -> None:
     made = [ids.new_id() for _ in range(12)]
     assert made == sorted(made)
     assert made[0] == "run-000001"
-
-
-def test_fake_git_commits_only_changes(tmp_path: Path) -> None:
-    git: Git = FakeGit()
-    assert git.commit(tmp_path, "empty") is None
-    (tmp_path / "a.txt").write_text("1")
-    first = git.commit(tmp_path, "first")
-    assert first is not None
-    assert git.commit(tmp_path, "again") is None
-    (tmp_path / "a.txt").write_text("2")
-    second = git.commit(tmp_path, "second")
-    assert second not in (None, first)
-
-
-def test_fake_git_can_follow_an_in_memory_site(tmp_path: Path) -> None:
-    output = FakeSiteOutput()
-    git = FakeGit(snapshot=output.files)
-    output.write(tmp_path, [SiteFile("index.php", b"<?php")])
-    assert git.commit(tmp_path, "site") is not None
-    head = git.head(tmp_path)
-    assert head is not None
-    assert head.files == {"index.php": b"<?php"}
-
-
-def test_fake_deployer_records_and_can_fail(tmp_path: Path) -> None:
-    fake = FakeDeployer(FixedClock(T0))
-    deployer: Deployer = fake
-    project = Project("p1", "P", "u1", ProjectStatus.GENERATED, T0, T0)
-    deployment = deployer.deploy(project, tmp_path, "abc")
-    assert (deployment.project_id, deployment.commit, deployment.created) == ("p1", "abc", T0)
-    fake.fail_with = RuntimeError("render is down")
-    with pytest.raises(RuntimeError):
-        deployer.deploy(project, tmp_path, None)
-    assert len(fake.calls) == 2
-    assert fake.deployments == [deployment]
 
 
 def test_fake_language_model_answers_from_its_queue() -> None:

@@ -7,6 +7,7 @@ the same suite against both. Inspect their public state rather than mocking call
 from .cancel import FakeCancelToken
 from .clock import FixedClock, SequentialIds
 from .deploy import DeployCall, FakeDeployer
+from .deployments import FakeDeploymentRepository
 from .git import FakeCommit, FakeGit, read_folder
 from .jobs import FakeJobQueue
 from .llm import FakeLanguageModel, LlmCall
@@ -25,6 +26,7 @@ __all__ = [
     "FakeCancelToken",
     "FakeCommit",
     "FakeDeployer",
+    "FakeDeploymentRepository",
     "FakeGit",
     "FakeJobQueue",
     "FakeLanguageModel",

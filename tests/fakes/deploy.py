@@ -1,47 +1,54 @@
-"""A deployer that records deployments and can be told to fail."""
+"""A deployer that records what it published and can be told to fail."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import attrs
 
-from domain.ports import Clock
-from domain.project import Deployment, Project
+from application.deployments import DeployFailed
+from domain.ports import DeployProgress, DeployResult, SiteBundle
+from domain.project import Deployment
 
 
 @attrs.frozen
 class DeployCall:
-    project_id: str
-    root: Path
-    commit: str | None
+    deployment_id: str
+    bundle: SiteBundle | None
+    previous: str | None = None
+    rollback_to: str | None = None
 
 
 class FakeDeployer:
-    """``Deployer`` returning a live deployment at ``https://<project id>.example.test``.
+    """``Deployer`` answering ``https://<bundle name>.example.test``; its ``provider_ref`` is
+    ``fake/<n>``. Set ``fail_with`` to make the next calls raise it."""
 
-    Set ``fail_with`` to an exception to make the next deploys raise it.
-    """
-
-    def __init__(self, clock: Clock, *, target: str = "fake") -> None:
-        self._clock = clock
-        self._target = target
+    def __init__(self, target: str = "fake") -> None:
+        self.target = target
         self.calls: list[DeployCall] = []
-        self.deployments: list[Deployment] = []
+        self.stopped: list[str] = []
         self.fail_with: Exception | None = None
 
-    def deploy(self, project: Project, root: Path, commit: str | None) -> Deployment:
-        self.calls.append(DeployCall(project_id=project.id, root=root, commit=commit))
+    def deploy(
+        self,
+        deployment_id: str,
+        bundle: SiteBundle,
+        previous: Deployment | None,
+        progress: DeployProgress,
+    ) -> DeployResult:
+        self.calls.append(DeployCall(deployment_id, bundle, previous.id if previous else None))
         if self.fail_with is not None:
             raise self.fail_with
-        deployment = Deployment(
-            id=f"deploy-{len(self.deployments) + 1}",
-            project_id=project.id,
-            target=self._target,
-            url=f"https://{project.id}.example.test",
-            status="live",
-            created=self._clock.now(),
-            commit=commit,
-        )
-        self.deployments.append(deployment)
-        return deployment
+        progress(50, "halfway")
+        return DeployResult(f"https://{bundle.name}.example.test", f"fake/{len(self.calls)}")
+
+    def rollback(
+        self, deployment_id: str, to: Deployment, progress: DeployProgress
+    ) -> DeployResult:
+        self.calls.append(DeployCall(deployment_id, None, rollback_to=to.id))
+        if self.fail_with is not None:
+            raise self.fail_with
+        if not to.provider_ref:
+            raise DeployFailed("nothing to roll back to")
+        return DeployResult(to.url, f"fake/{len(self.calls)}")
+
+    def stop(self, deployment: Deployment) -> None:
+        self.stopped.append(deployment.id)

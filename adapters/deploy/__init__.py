@@ -1,0 +1,1 @@
+"""Deployment targets: a local server, Render, and an S3 bucket."""

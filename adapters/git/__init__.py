@@ -1,0 +1,1 @@
+"""Versioning through the git command line."""
