@@ -14,6 +14,7 @@ import pytest
 from adapters.cms.kirby.check import KirbySiteChecker
 from application.pipeline import GENERATION_PHASES
 from domain.issues import Severity
+from domain.project import Phase
 from tests.http_support import (
     EXAMPLE,
     api,
@@ -83,7 +84,7 @@ def test_register_to_checked_site_over_http(tmp_path: Path) -> None:
                 received.append(message["event"])
         assert final["id"] == run_id and final["status"] == "succeeded"
         completed = [e["phase"] for e in received if e["status"] == "completed"]
-        assert completed == [p.value for p in GENERATION_PHASES]
+        assert completed == [p.value for p in (*GENERATION_PHASES, Phase.VERSIONING)]
         assert [e["seq"] for e in received] == list(range(1, len(received) + 1))
         assert client.get(base, headers=headers).json()["status"] == "generated"
 

@@ -124,7 +124,8 @@ def test_cancel_stops_at_the_next_phase_boundary_and_retry_finishes(tmp_path: Pa
         assert run["status"] == "succeeded"
         retried = _events(client, headers, project_id, run_id)[seen:]
         started = [e["phase"] for e in retried if e["status"] == "started"]
-        assert started == ["site"]  # everything before it was reused from checkpoints
+        # Everything before the site was reused from checkpoints; the site is then versioned.
+        assert started == ["site", "versioning"]
         assert designer.calls == 1 and skills.structurer_skill.calls == 1
         assert client.get(f"{base}/site.zip", headers=headers).status_code == 200
 
@@ -153,5 +154,5 @@ def test_retry_resumes_from_the_failed_phase(tmp_path: Path) -> None:
         reused = [e["phase"] for e in retried if e["message"].endswith("unchanged; reused")]
         started = [e["phase"] for e in retried if e["status"] == "started"]
         assert reused == ["ingest", "mapping", "structuring"]
-        assert started == ["design", "site"]  # from the failed phase on
+        assert started == ["design", "site", "versioning"]  # from the failed phase on
         assert skills.structurer_skill.calls == 1 and skills.designer_skill.calls == 2
