@@ -391,6 +391,7 @@ class DeploymentJobHandler:
             static=folder / STATIC_DIR,
             commit=deployment.commit,
             repo=repo,
+            remote=self._versions.remote(project.id),
         )
 
     def _link_run(self, deployment: Deployment) -> None:

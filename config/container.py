@@ -17,6 +17,7 @@ from adapters.cms.kirby.check import KirbySiteChecker
 from adapters.cms.kirby.merge import KirbyContentMerger
 from adapters.cms.static_html import StaticHtmlExporter
 from adapters.deploy.local import LocalDeployer
+from adapters.deploy.s3 import S3SiteDeployer
 from adapters.git.cli import GitCli
 from adapters.local.clock import SystemClock, UuidGenerator
 from adapters.local.job_queue import InProcessJobQueue
@@ -27,6 +28,7 @@ from adapters.local.rate_limit import InMemoryRateLimiter
 from adapters.local.site_archive import ZipSiteArchiver
 from adapters.local.site_output import LocalSiteOutput
 from adapters.local.storage import LocalStorage
+from adapters.render.deployer import RenderDeployer
 from adapters.sql.database import create_engine_for, upgrade
 from adapters.sql.deployments import SqlDeploymentRepository
 from adapters.sql.probe import DatabaseProbe
@@ -498,7 +500,9 @@ class Container(containers.DeclarativeContainer):
         host=deploy_settings.local_host,
         should_stop=providers.Singleton(StopRequests, sessions),
     )
-    deployers = providers.Dict(local=local_deployer)
+    render_deployer = providers.Singleton(RenderDeployer, deploy_settings.render, git)
+    s3_deployer = providers.Singleton(S3SiteDeployer, deploy_settings.s3)
+    deployers = providers.Dict(local=local_deployer, render=render_deployer, s3=s3_deployer)
     publish_site = providers.Singleton(
         PublishSite, deployers=deployers, records=deployment_records, clock=clock
     )

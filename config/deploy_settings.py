@@ -62,8 +62,10 @@ class S3SiteSettings:
     # The address the bucket's files are served from (a website endpoint or CDN); empty = the
     # S3 endpoint's own path-style address.
     public_url: str = ""
-    page_cache_control: str = "public, max-age=60, must-revalidate"
-    asset_cache_control: str = "public, max-age=31536000, immutable"
+    # Pages are revalidated on every visit; assets keep their names across versions (they
+    # are not fingerprinted), so they are cached for a short while only.
+    page_cache_control: str = "no-cache"
+    asset_cache_control: str = "public, max-age=3600"
 
 
 @attrs.frozen

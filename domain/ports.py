@@ -434,8 +434,9 @@ class SiteBundle:
     site: Path
     static: Path
     commit: str | None = None
-    # The repository holding ``commit`` (targets that deploy from git push it).
+    # The repository holding ``commit``, and where targets that deploy from git push it.
     repo: Path | None = None
+    remote: GitRemote | None = None
 
 
 @attrs.frozen

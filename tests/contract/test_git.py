@@ -12,7 +12,7 @@ from domain.errors import KirbyGenError
 from domain.ports import Git, GitIdentity, GitRemote
 from domain.versions import ChangeKind, FileChange
 from tests.fakes import FakeGit
-from tests.support.kirby_core import require_git
+from tests.support.git_tool import require_git
 
 ME = GitIdentity("Mara Lindqvist", "mara@example.com")
 

@@ -18,7 +18,8 @@ from starlette.testclient import TestClient
 
 from config.container import build_container
 from tests.http_support import EXAMPLE, api, make_settings, ready_project, register, wait_for_run
-from tests.support.kirby_core import kirby_core, require_git
+from tests.support.git_tool import require_git
+from tests.support.real_kirby import require_real_kirby
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-remote-token"
@@ -152,7 +153,7 @@ def test_runs_are_versioned_pushed_and_diffable(tmp_path: Path) -> None:
 
 def test_local_deployment_serves_the_export_and_the_kirby_site(tmp_path: Path) -> None:
     require_git()
-    core = kirby_core()
+    core = require_real_kirby()
     settings = make_settings(tmp_path / "data")
     settings = attrs.evolve(settings, deploy=attrs.evolve(settings.deploy, kirby_core=core))
     container = build_container(settings)

@@ -113,7 +113,9 @@ def test_a_deferred_run_waits_in_the_queue_then_goes_on(tmp_path: Path) -> None:
         assert skills.designer_skill.calls == 2
         assert skills.structurer_skill.calls == 1
         # The interrupted design phase starts again; the finished ones never do.
-        assert _started(events) == ["ingest", "mapping", "structuring", "design", "design", "site"]
+        assert _started(events) == [
+            *("ingest", "mapping", "structuring", "design", "design", "site", "versioning")
+        ]
 
 
 def test_a_phase_over_its_timeout_fails_the_run_and_frees_the_worker(tmp_path: Path) -> None:
@@ -160,7 +162,9 @@ def test_a_run_left_by_a_stopped_server_resumes_at_the_next_start(tmp_path: Path
         run = wait_for_run(client, headers, project_id, run_id)
         assert run["status"] == "succeeded"
         events = _events(client, headers, project_id, run_id)
-        assert _started(events) == ["ingest", "mapping", "structuring", "design", "site"]
+        assert _started(events) == [
+            *("ingest", "mapping", "structuring", "design", "site", "versioning")
+        ]
         assert designer.calls == 1 and skills.structurer_skill.calls == 1
         site = client.get(f"/api/projects/{project_id}/site.zip", headers=headers)
         assert site.status_code == 200

@@ -1,0 +1,1 @@
+"""Render: its REST API, and the deployment target built on it."""
