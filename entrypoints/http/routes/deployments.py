@@ -14,14 +14,14 @@ from entrypoints.http.views import commit_view, deployment_event_view, deploymen
 
 
 async def list_versions(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     commits = await run_in_threadpool(services(request).versions.history, project_id, user_id)
     return JSONResponse({"items": [commit_view(c) for c in commits]})
 
 
 async def diff_versions(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     diff = await run_in_threadpool(
         services(request).versions.diff, p["project_id"], user_id, p["range"]
@@ -39,7 +39,7 @@ def _optional_text(body: dict[str, object], name: str) -> str | None:
 
 
 async def start_deployment(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.EDITOR)
     body = await json_body(request)
     deployment = await services(request).deployments.start(
@@ -52,7 +52,7 @@ async def start_deployment(request: Request) -> Response:
 
 
 async def list_deployments(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     project_id = request.path_params["project_id"]
     found = await run_in_threadpool(
         services(request).deployments.list_deployments, project_id, user_id
@@ -61,7 +61,7 @@ async def list_deployments(request: Request) -> Response:
 
 
 async def get_deployment(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     found = await run_in_threadpool(
         services(request).deployments.get, p["project_id"], user_id, p["deployment_id"]
@@ -70,7 +70,7 @@ async def get_deployment(request: Request) -> Response:
 
 
 async def stop_deployment(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     p = request.path_params
     stopped = await run_in_threadpool(
         services(request).deployments.stop, p["project_id"], user_id, p["deployment_id"]
@@ -79,7 +79,7 @@ async def stop_deployment(request: Request) -> Response:
 
 
 async def deployment_events(request: Request) -> Response:
-    user_id = current_user(request)
+    user_id = await current_user(request)
     await require_member(request, user_id, Role.VIEWER)
     p = request.path_params
     after = int_query(request, "after", 0, low=0, high=2**31 - 1)
