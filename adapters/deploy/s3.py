@@ -6,9 +6,8 @@ use), then pages that did not exist before (nothing links to them yet), then cha
 (which may now link to the new ones), and files that no longer exist are deleted last, once
 no uploaded page links to them. Unchanged files (same MD5 as the stored ETag) are skipped.
 
-The boto3 client is built here from the deployment settings only (never ~/.aws); the file
-storage adapter has its own, since the bucket that serves a site is usually not the private
-bucket that holds uploads.
+The boto3 client is built like the storage adapter's, from the deployment's own settings: the
+bucket that serves a site is public, unlike the private bucket that holds uploads.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from adapters.s3.storage import S3Options
+from adapters.s3.storage import make_client as make_s3_client
 from application.deployments import DeployFailed
 from config.deploy_settings import S3SiteSettings
 from domain.ports import DeployProgress, DeployResult, SiteBundle
@@ -62,17 +61,18 @@ def content_type(path: str) -> str:
 
 
 def make_client(settings: S3SiteSettings) -> Any:
-    session = boto3.session.Session(
-        aws_access_key_id=settings.access_key_id or None,
-        aws_secret_access_key=settings.secret_access_key or None,
-        region_name=settings.region,
+    """A boto3 client for the site's bucket, built the way the storage adapter builds its own
+    (only the given credentials, path-style addressing when asked)."""
+    return make_s3_client(
+        S3Options(
+            bucket=settings.bucket,
+            region=settings.region,
+            access_key_id=settings.access_key_id,
+            secret_access_key=settings.secret_access_key,
+            endpoint=settings.endpoint,
+            path_style=settings.force_path_style,
+        )
     )
-    config = Config(
-        s3={"addressing_style": "path" if settings.force_path_style else "virtual"},
-        signature_version="s3v4",
-        retries={"max_attempts": 3, "mode": "standard"},
-    )
-    return session.client("s3", endpoint_url=settings.endpoint or None, config=config)
 
 
 def _is_page(path: str) -> bool:

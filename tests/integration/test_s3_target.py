@@ -7,26 +7,23 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
-from adapters.deploy.local import free_port
 from adapters.deploy.s3 import S3SiteDeployer, make_client
 from application.deployments import PublishSite
 from config.deploy_settings import S3SiteSettings
 from domain.ports import SiteBundle
 from domain.project import Deployment
 from entrypoints.cli import main as cli
-from tests.conftest import require_service
 from tests.fakes import FakeDeploymentRepository, FixedClock
 
 T0 = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -34,43 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"""(?:href|src)="([^"#?]+)""")
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    port = free_port("127.0.0.1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-
-    def check() -> None:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(endpoint, timeout=1).close()
-                return
-            except urllib.error.HTTPError:
-                return
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    try:
-        require_service("moto's S3 server", check)
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture
-def settings(moto_endpoint: str, request: pytest.FixtureRequest) -> S3SiteSettings:
-    bucket = "site-" + re.sub(r"[^a-z0-9]", "-", request.node.name.lower())[:40]
+def settings(s3_endpoint: str) -> S3SiteSettings:
+    bucket = f"kirbygen-site-{uuid.uuid4().hex[:12]}"
     found = S3SiteSettings(
         bucket=bucket,
-        endpoint=moto_endpoint,
+        endpoint=s3_endpoint,
         region="us-east-1",
         access_key_id="test",
         secret_access_key="test",
