@@ -40,7 +40,7 @@ from application.versions import STATIC_DIR, SiteVersions
 from domain.design import BrandInputs
 from domain.documents import SourceFile
 from domain.errors import KirbyGenError, RunCancelled, RunDeferred
-from domain.model_use import recording
+from domain.model_use import current_ledger, recording
 from domain.ports import (
     Clock,
     IdGenerator,
@@ -161,21 +161,18 @@ class GenerationJobHandler:
                 "another worker holds this run", delay_seconds=self._limits.lease_seconds
             )
         try:
+            # Model usage (even of a failed or deferred attempt) adds up on the run: the run's
+            # record takes it when it is written (_finish, _wait_in_queue), the rest here.
             with recording() as model_use:
                 try:
                     self._attempt(job, run, project, state)
                 finally:
-                    # Model usage (even of a failed or deferred attempt) adds up on the run.
-                    self._add_usage(run.id, model_use.usage)
+                    usage = model_use.take_usage()
+                    stored = self._repository.get_run(run.id)
+                    if usage != TokenUsage() and stored is not None:
+                        self._repository.update_run(_with_usage(stored, usage))
         finally:
             lease.release()
-
-    def _add_usage(self, run_id: str, usage: TokenUsage) -> None:
-        if usage == TokenUsage():
-            return
-        stored = self._repository.get_run(run_id)
-        if stored is not None:
-            self._repository.update_run(attrs.evolve(stored, usage=stored.usage + usage))
 
     def _attempt(self, job: Job, run: Run, project: Project, state: AttemptState) -> None:
         cancel = RunCancelToken(self._sessions, self._queue, self._repository, state)
@@ -229,7 +226,7 @@ class GenerationJobHandler:
     def _wait_in_queue(self, run: Run, progress: StoredProgress, deferral: RunDeferred) -> None:
         """The run waits in the queue again; its watchers are told why and for how long."""
         current = self._repository.get_run(run.id) or run
-        self._repository.update_run(attrs.evolve(current, status=RunStatus.QUEUED))
+        self._repository.update_run(attrs.evolve(_with_usage(current), status=RunStatus.QUEUED))
         phase = next((p for p in GENERATION_PHASES if p not in progress.completed), Phase.SITE)
         RunProgress(run.id, progress, self._clock).emit(
             phase,
@@ -363,7 +360,7 @@ class GenerationJobHandler:
         current = self._repository.get_run(run.id) or run
         done = tuple(p for p in RUN_PHASES if p in set(completed) | set(current.completed_phases))
         finished = attrs.evolve(
-            current,
+            _with_usage(current),
             status=status,
             finished=self._clock.now(),
             completed_phases=done,
@@ -373,3 +370,10 @@ class GenerationJobHandler:
         set_project_status(self._repository, self._clock, run.project_id, project_status)
         # Only a run that ended closes its live streams: an interrupted one goes on elsewhere.
         self._fanout.close_run(run.id)
+
+
+def _with_usage(run: Run, extra: TokenUsage | None = None) -> Run:
+    """``run`` with the model usage of this attempt not yet on its record added."""
+    ledger = current_ledger()
+    usage = ledger.take_usage() if ledger is not None else TokenUsage()
+    return attrs.evolve(run, usage=run.usage + usage + (extra or TokenUsage()))

@@ -29,11 +29,13 @@ class ModelUseLedger:
         self._parent = parent
         self._lock = threading.Lock()
         self._usage = TokenUsage()
+        self._untaken = TokenUsage()
         self._notes: list[str] = []
 
     def add(self, usage: TokenUsage) -> None:
         with self._lock:
             self._usage = self._usage + usage
+            self._untaken = self._untaken + usage
         if self._parent is not None:
             self._parent.add(usage)
 
@@ -43,6 +45,12 @@ class ModelUseLedger:
                 self._notes.append(text)
         if self._parent is not None:
             self._parent.note(text)
+
+    def take_usage(self) -> TokenUsage:
+        """The usage added since the last take (then counted as recorded elsewhere)."""
+        with self._lock:
+            taken, self._untaken = self._untaken, TokenUsage()
+        return taken
 
     @property
     def usage(self) -> TokenUsage:
@@ -62,6 +70,10 @@ def recording() -> Iterator[ModelUseLedger]:
         yield ledger
     finally:
         _current.reset(token)
+
+
+def current_ledger() -> ModelUseLedger | None:
+    return _current.get()
 
 
 def record_usage(usage: TokenUsage) -> None:

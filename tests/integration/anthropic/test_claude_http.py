@@ -30,6 +30,8 @@ from tests.http_support import (
     upload_examples,
     wait_for_run,
 )
+from tests.support.kirby_values import field_mismatches
+from tests.support.real_kirby import judge_site, require_real_kirby
 
 OVERLOADED = ErrorTurn(529, "overloaded_error", "Overloaded")
 CANARY = "CANARY-7f3a9c21-do-not-leak"
@@ -136,6 +138,11 @@ def test_a_six_turn_conversation_ends_in_an_approved_schema_and_a_checked_site(
             unpacked.extractall(site)
         errors = [i for i in KirbySiteChecker().check(site) if i.severity is Severity.ERROR]
         assert errors == []
+        # And real Kirby serves it, Panel forms and all, reading back every value.
+        require_real_kirby()
+        verdict = judge_site(site, tmp_path / "real-kirby")
+        assert verdict.problems == []
+        assert field_mismatches(site, verdict.inspection) == []
         blueprint = (site / "site" / "blueprints" / "pages" / "project.yml").read_text()
         assert "Edition size" in blueprint and "Awards" in blueprint
         report = (site / ".kirbygen" / "report.json").read_text()
