@@ -4,6 +4,8 @@ import { h } from "./dom.js";
 
 const LOCATED = /^(?<file>[^:\s][^:]*?\.[A-Za-z0-9]+)(?::(?<line>\d+))?(?::\d+)?:\s*(?<text>.*)$/s;
 
+const VALUE_KINDS = { coerced: "Changed", kept_in_text: "Kept in text", left_out: "Left out" };
+
 // One entry of the report, whatever its shape: {file, line, message}.
 export function locate(entry) {
   if (typeof entry === "string") {
@@ -15,16 +17,23 @@ export function locate(entry) {
   const file = entry.file || entry.document || entry.name || source.document || source.file || null;
   const locator = entry.locator || source.locator || {};
   const line = entry.line || locator.line || locator.line_start || null;
+  const page = entry.page || locator.page || null;
   const message = entry.reason || entry.message || entry.text || JSON.stringify(entry);
-  return { file, line, message, code: entry.code };
+  return { file, line, page, message, code: entry.code };
 }
 
 export function reportItems(report) {
   const items = [];
   for (const r of report.rejected || []) items.push({ kind: "Left out", ...locate(r) });
   for (const w of report.warnings || []) items.push({ kind: "Changed", ...locate(w) });
-  for (const key of ["coerced", "dropped", "skipped"]) {
-    for (const c of report[key] || []) items.push({ kind: key === "coerced" ? "Changed" : "Left out", ...locate(c) });
+  // Every written value not stored as written: changed in form, moved into the text, left out.
+  for (const v of report.values || []) {
+    const what = `${v.item} · ${v.field}: “${v.written}”`;
+    const outcome = v.stored ? ` stored as “${v.stored}”` : "";
+    items.push({ kind: VALUE_KINDS[v.action] || v.action, ...locate(v), message: `${what}${outcome} (${v.reason})` });
+  }
+  for (const a of report.set_aside || []) {
+    items.push({ kind: "Set aside", ...locate(a), message: `“${a.text}” (${a.reason})` });
   }
   const edits = report.hand_edits || {};
   for (const c of edits.conflicts || []) items.push({ kind: "Conflict", ...locate(c) });
@@ -39,13 +48,13 @@ export function reportList(report, openSource) {
   }
   return h("ul", { class: "report" }, items.map((item) =>
     h("li", { class: "report__item" },
-      h("span", { class: `tag tag--${item.kind === "Left out" ? "warn" : "info"}` }, item.kind),
+      h("span", { class: `tag tag--${["Left out", "Conflict"].includes(item.kind) ? "warn" : "info"}` }, item.kind),
       item.file
         ? h("button", {
           type: "button",
           class: "link-button report__source",
           onclick: () => openSource(item.file, item.line),
-        }, item.line ? `${item.file}, line ${item.line}` : item.file)
+        }, item.line ? `${item.file}, line ${item.line}` : item.page ? `${item.file}, page ${item.page}` : item.file)
         : null,
       h("span", { class: "report__message" }, item.message))));
 }

@@ -253,7 +253,7 @@ function sourceViewer(base, uploads) {
     const blob = await api.get(`${base}/uploads/${upload.id}/content`);
     const text = typeof blob === "string" ? blob : await (blob.text ? blob.text() : JSON.stringify(blob, null, 2));
     const lines = text.split("\n");
-    const list = h("ol", { class: "source__lines" }, lines.map((l, i) =>
+    const list = h("ol", { class: "source__lines", tabindex: "0", "aria-label": `Lines of ${file}` }, lines.map((l, i) =>
       h("li", { class: i + 1 === line ? "source__line source__line--marked" : "source__line" }, l || " ")));
     body.append(list);
     const marked = list.querySelector(".source__line--marked");

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,8 +48,20 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
         context.close()
 
 
-def example_files() -> list[Path]:
-    return sorted(p for p in EXAMPLE.rglob("*") if p.is_file())
+def example_files(folder: Path = EXAMPLE) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def material_with_an_unreadable_year(tmp_path: Path) -> tuple[Path, int]:
+    """The example material with one year no one can read as a number, and its line."""
+    folder = tmp_path / "material"
+    shutil.copytree(EXAMPLE, folder)
+    projects = folder / "projects.md"
+    lines = projects.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("Year:")) + 1
+    lines[line - 1] = "Year: the winter of twenty-two"
+    projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder, line
 
 
 def too_big_file(tmp_path: Path) -> Path:
@@ -245,12 +258,13 @@ def test_main_flow_with_the_keyboard_only(page: Any, server: Server, tmp_path: P
     content = page.get_by_role("region", name="Content")
     unknown = tmp_path / "setup.exe"
     unknown.write_bytes(b"MZ\x90\x00\x03" + bytes(range(256)) * 8)
+    material, odd_line = material_with_an_unreadable_year(tmp_path)
     focus(page, content.locator("input[type=file]"))
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
-    chooser.value.set_files([*map(str, example_files()), str(unknown)])
+    chooser.value.set_files([*map(str, example_files(material)), str(unknown)])
     files = content.get_by_role("list", name="Content: files sent")
-    expect(files.locator(".file--done")).to_have_count(len(example_files()))
+    expect(files.locator(".file--done")).to_have_count(len(example_files(material)))
     refused = files.locator(".file--rejected")
     expect(refused).to_contain_text("setup.exe")
     expect(refused).to_contain_text("not an accepted type")
@@ -283,6 +297,16 @@ def test_main_flow_with_the_keyboard_only(page: Any, server: Server, tmp_path: P
     page.keyboard.press("Enter")
 
     see_the_result(page, checks, "Ines Studio")
+    # The value that could not be stored as written, with its source opened at the line.
+    source = page.get_by_role("button", name=f"projects.md, line {odd_line}")
+    expect(source.locator("xpath=..")).to_contain_text("the winter of twenty-two")
+    focus(page, source)
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name=f"projects.md, line {odd_line}")
+    expect(dialog.locator(".source__line--marked")).to_have_text("Year: the winter of twenty-two")
+    checks.check("source")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
     focus(page, page.get_by_role("button", name="Download the Kirby site (.zip)"))
     with page.expect_download() as download:
         page.keyboard.press("Enter")
