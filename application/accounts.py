@@ -21,11 +21,11 @@ import secrets
 import attrs
 
 from application.projects import ProjectService
-from domain.accounts import AccessTokens, PasswordHasher
+from domain.accounts import AccessTokens, PasswordHasher, RateLimiter
 from domain.errors import InvalidInput, NotFound
 from domain.ports import IdGenerator, ProjectRepository, SessionStore
 from domain.project import Role, User
-from domain.refusals import Conflict, Unauthenticated
+from domain.refusals import Conflict, RateLimited, Unauthenticated
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD_CHARS = 8
@@ -33,6 +33,16 @@ MAX_PASSWORD_CHARS = 1024
 MAX_EMAIL_CHARS = 320
 # Enough to hold every project id of one person in one page when deleting the account.
 _ALL = 1_000_000
+
+
+@attrs.frozen
+class LoginLimit:
+    """Login attempts per account in a sliding window, whatever address they come from
+    (an address limit alone is bypassed by rotating addresses or a forged forwarding header)."""
+
+    limiter: RateLimiter
+    max_attempts: int
+    window_ms: int
 
 
 @attrs.frozen
@@ -71,6 +81,7 @@ class AccountService:
         sessions: SessionStore,
         ids: IdGenerator,
         projects: ProjectService,
+        login_limit: LoginLimit,
         session_secret: str,
         session_ttl_seconds: int,
     ) -> None:
@@ -80,6 +91,7 @@ class AccountService:
         self._sessions = sessions
         self._ids = ids
         self._projects = projects
+        self._login_limit = login_limit
         self._secret = session_secret.encode()
         self._ttl = session_ttl_seconds
         self._dummy_hash: str | None = None
@@ -103,6 +115,7 @@ class AccountService:
         return user
 
     def login(self, email: str, password: str) -> LoginResult:
+        self._count_attempt(email)
         user = self._repository.get_user_by_email(email.strip())
         if user is None:
             # Spend the same time as a real check, so timing does not reveal who is registered.
@@ -199,6 +212,21 @@ class AccountService:
             if membership is not None and membership.role is Role.OWNER:
                 self._projects.erase(project.id)
         self._repository.delete_user(user_id)
+
+    def _count_attempt(self, email: str) -> None:
+        limit = self._login_limit
+        account = hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass"))
+        decision = limit.limiter.hit(
+            f"login-account:{account.hexdigest()}",
+            limit=limit.max_attempts,
+            window_ms=limit.window_ms,
+        )
+        if not decision.allowed:
+            raise RateLimited(
+                "too many login attempts for this account; try again in "
+                f"{decision.retry_after_seconds} s (RATE_LIMIT_LOGIN_ACCOUNT_MAX_REQUESTS)",
+                retry_after_seconds=decision.retry_after_seconds,
+            )
 
     def _issue(self, user: User, *, family: str, new_family: bool) -> LoginResult:
         if new_family:

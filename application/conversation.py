@@ -13,6 +13,7 @@ import attrs
 from application import keys
 from application.access import ProjectAccess
 from application.ingest import ingest, nothing_readable
+from application.locks import ProjectLocks
 from application.project_status import set_project_status
 from application.questionnaire import HELP, NotUnderstood, interpret, question
 from application.schemas import SchemaInvalid, SchemaService, SchemaStore
@@ -69,7 +70,9 @@ class ConversationService:
         max_message_chars: int,
         ingest_limits: IngestLimits,
         fallback: bool = False,
+        locks: ProjectLocks,
     ) -> None:
+        self._locks = locks
         self._repository = repository
         self._storage = storage
         self._sessions = sessions
@@ -87,6 +90,11 @@ class ConversationService:
     def start(self, project_id: str, user_id: str, *, restart: bool = False) -> ConversationView:
         """Begin (or, unless ``restart``, resume) the conversation of a project."""
         project = self._access.require(project_id, user_id, Role.EDITOR)
+        with self._locks.hold(project_id):
+            return self._start_locked(project, restart=restart)
+
+    def _start_locked(self, project: Project, *, restart: bool) -> ConversationView:
+        project_id = project.id
         state = self._load(project_id)
         if state is not None and not restart:
             return self._view(project_id, state, reply=state.conversation.turns[-1].text)
@@ -113,6 +121,13 @@ class ConversationService:
                 f"the message is longer than KIRBYGEN_MAX_MESSAGE_CHARS={self._max_chars}",
                 code="message_too_long",
             )
+        # The turns and the schema are read, changed and written as one step: a concurrent
+        # message waits for this one instead of writing over it.
+        with self._locks.hold(project_id):
+            return self._message_locked(project, user_id, text)
+
+    def _message_locked(self, project: Project, user_id: str, text: str) -> ConversationView:
+        project_id = project.id
         state = self._require_state(project_id)
         schema = self._current_schema(project_id)
         cursor, approved = state.cursor, state.conversation.approved

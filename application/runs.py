@@ -8,6 +8,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.locks import ProjectLocks
 from application.project_status import set_project_status
 from application.schemas import SchemaStore
 from domain.errors import NotFound
@@ -37,7 +38,9 @@ class RunService:
         clock: Clock,
         ids: IdGenerator,
         ttl_seconds: int,
+        locks: ProjectLocks,
     ) -> None:
+        self._locks = locks
         self._repository = repository
         self._sessions = sessions
         self._queue = queue
@@ -87,6 +90,12 @@ class RunService:
     # --- the synchronous halves ----------------------------------------------------------
 
     def _prepare_start(self, project_id: str, user_id: str) -> tuple[Run, Job]:
+        # Under the project's lock: the approved schema cannot change between the check and
+        # the run's start (the database itself keeps the project to one active run).
+        with self._locks.hold(project_id):
+            return self._start_locked(project_id, user_id)
+
+    def _start_locked(self, project_id: str, user_id: str) -> tuple[Run, Job]:
         project = self._access.require(project_id, user_id, Role.EDITOR)
         if self._store.approved(project_id) is None:
             raise Conflict(

@@ -6,6 +6,7 @@ import attrs
 
 from application import keys
 from application.access import ProjectAccess
+from application.locks import ProjectLocks
 from application.project_status import set_project_status
 from domain.errors import InvalidInput, NotFound
 from domain.issues import Issue, Severity
@@ -69,7 +70,9 @@ class SchemaService:
         access: ProjectAccess,
         clock: Clock,
         limits: SchemaLimits,
+        locks: ProjectLocks,
     ) -> None:
+        self._locks = locks
         self._repository = repository
         self._store = store
         self._access = access
@@ -82,10 +85,11 @@ class SchemaService:
 
     def put(self, project_id: str, user_id: str, schema: ContentSchema) -> SchemaView:
         project = self._access.require(project_id, user_id, Role.EDITOR)
-        self._refuse_while_generating(project)
         self.check(schema)
-        self._store.save_draft(project_id, schema)
-        set_project_status(self._repository, self._clock, project.id, ProjectStatus.MAPPING)
+        with self._locks.hold(project_id):
+            self._refuse_while_generating(project)
+            self._store.save_draft(project_id, schema)
+            set_project_status(self._repository, self._clock, project.id, ProjectStatus.MAPPING)
         return SchemaView(schema=schema, approved=False)
 
     def validate(self, project_id: str, user_id: str, schema: ContentSchema | None) -> list[Issue]:
@@ -96,11 +100,12 @@ class SchemaService:
 
     def approve(self, project_id: str, user_id: str) -> SchemaView:
         project = self._access.require(project_id, user_id, Role.EDITOR)
-        self._refuse_while_generating(project)
-        schema = self._view(project_id).schema
-        self.check(schema)
-        self._store.save_approved(project_id, schema)
-        set_project_status(self._repository, self._clock, project.id, ProjectStatus.READY)
+        with self._locks.hold(project_id):
+            self._refuse_while_generating(project)
+            schema = self._view(project_id).schema
+            self.check(schema)
+            self._store.save_approved(project_id, schema)
+            set_project_status(self._repository, self._clock, project.id, ProjectStatus.READY)
         return SchemaView(schema=schema, approved=True)
 
     def check(self, schema: ContentSchema) -> None:

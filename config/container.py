@@ -35,7 +35,7 @@ from adapters.sql.probe import DatabaseProbe
 from adapters.sql.repository import SqlProjectRepository
 from adapters.sql.sessions import SqlSessionStore
 from application.access import ProjectAccess
-from application.accounts import AccountService
+from application.accounts import AccountService, LoginLimit
 from application.conversation import ConversationService
 from application.deployments import (
     DEPLOY_JOB,
@@ -48,6 +48,7 @@ from application.deployments import (
 )
 from application.generate import GenerateSite
 from application.hand_edits import KeepHandEdits
+from application.locks import ProjectLocks
 from application.metered_model import MeteredLanguageModel
 from application.outputs import OutputService
 from application.projects import ProjectService
@@ -429,6 +430,12 @@ class Container(containers.DeclarativeContainer):
         sessions=sessions,
         ids=ids,
         projects=projects,
+        login_limit=providers.Factory(
+            LoginLimit,
+            limiter=rate_limiter,
+            max_attempts=http.rate_limit_login_account_max_requests,
+            window_ms=http.rate_limit_window_ms,
+        ),
         session_secret=secrets.provided.session_secret,
         session_ttl_seconds=http.session_ttl_seconds,
     )
@@ -440,6 +447,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
     )
+    project_locks = providers.Singleton(ProjectLocks, sessions)
     schemas = providers.Singleton(
         SchemaService,
         repository=repository,
@@ -447,6 +455,7 @@ class Container(containers.DeclarativeContainer):
         access=project_access,
         clock=clock,
         limits=schema_limits,
+        locks=project_locks,
     )
     conversation = providers.Singleton(
         ConversationService,
@@ -462,6 +471,7 @@ class Container(containers.DeclarativeContainer):
         max_message_chars=http.max_message_chars,
         ingest_limits=settings.provided.ingest,
         fallback=providers.Callable(_falls_back, settings),
+        locks=project_locks,
     )
     runs = providers.Singleton(
         RunService,
@@ -473,6 +483,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         ttl_seconds=http.session_ttl_seconds,
+        locks=project_locks,
     )
     preview_tokens = providers.Singleton(
         JwtPreviewTokens,

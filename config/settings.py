@@ -125,6 +125,15 @@ class HttpSettings:
     max_json_bytes: int = MIB
     max_message_chars: int = 2000
     max_page_size: int = 100
+    # Hostile clients: how deep JSON may nest, how long headers and bodies may take to
+    # arrive, how long an idle keep-alive connection stays, how big a WebSocket message is.
+    max_json_depth: int = 64
+    header_timeout_seconds: int = 10
+    body_timeout_seconds: int = 30
+    upload_timeout_seconds: int = 900
+    keep_alive_seconds: int = 5
+    max_ws_message_bytes: int = 4096
+    rate_limit_login_account_max_requests: int = 10
 
 
 # Seconds each generation phase may take before its run fails with ``phase_timeout``; sized
@@ -407,6 +416,13 @@ _HTTP_INTS = {
     "KIRBYGEN_MAX_JSON_BYTES": "max_json_bytes",
     "KIRBYGEN_MAX_MESSAGE_CHARS": "max_message_chars",
     "KIRBYGEN_MAX_PAGE_SIZE": "max_page_size",
+    "KIRBYGEN_MAX_JSON_DEPTH": "max_json_depth",
+    "KIRBYGEN_HEADER_TIMEOUT_SECONDS": "header_timeout_seconds",
+    "KIRBYGEN_BODY_TIMEOUT_SECONDS": "body_timeout_seconds",
+    "KIRBYGEN_UPLOAD_TIMEOUT_SECONDS": "upload_timeout_seconds",
+    "KIRBYGEN_KEEP_ALIVE_SECONDS": "keep_alive_seconds",
+    "KIRBYGEN_MAX_WS_MESSAGE_BYTES": "max_ws_message_bytes",
+    "RATE_LIMIT_LOGIN_ACCOUNT_MAX_REQUESTS": "rate_limit_login_account_max_requests",
 }
 
 

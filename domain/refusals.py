@@ -45,3 +45,14 @@ class RateLimited(KirbyGenError):
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class TimedOut(KirbyGenError):
+    """The client took longer than a named limit to send its request."""
+
+    code = "request_timeout"
+
+    def __init__(self, message: str, *, limit: str, value: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value

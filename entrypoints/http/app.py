@@ -8,14 +8,17 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from config.container import Container, runs_in_process
 from config.settings import AppEnv
 from entrypoints.http.context import Services
 from entrypoints.http.errors import exception_handlers
-from entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.middleware import (
+    JsonCorsMiddleware,
+    RateLimitMiddleware,
+    RequestContextMiddleware,
+)
 from entrypoints.http.openapi import openapi_document
 from entrypoints.http.routes import (
     auth,
@@ -106,7 +109,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> Kirby
     if http.cors_origins:
         middleware.append(
             Middleware(
-                CORSMiddleware,
+                JsonCorsMiddleware,
                 allow_origins=list(http.cors_origins),
                 allow_credentials=True,
                 allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

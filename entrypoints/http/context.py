@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import attrs
@@ -25,6 +25,7 @@ from config.settings import HttpSettings
 from domain.errors import InvalidInput
 from domain.project import Role
 from domain.refusals import LimitExceeded, Unauthenticated
+from entrypoints.http.body import parse_json, timed_chunks
 
 REFRESH_COOKIE = "kirbygen_refresh"
 
@@ -78,14 +79,16 @@ async def require_member(request: Request, user_id: str, role: Role) -> None:
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object, read with the KIRBYGEN_MAX_JSON_BYTES cap."""
-    limit = services(request).http.max_json_bytes
+    """The request's JSON object, read within KIRBYGEN_MAX_JSON_BYTES, the body timeout and
+    KIRBYGEN_MAX_JSON_DEPTH."""
+    http = services(request).http
+    limit = http.max_json_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    async for chunk in body_chunks(request, total_seconds=http.body_timeout_seconds):
         size += len(chunk)
         if size > limit:
             raise _too_large(limit)
@@ -93,13 +96,27 @@ async def json_body(request: Request) -> dict[str, Any]:
     raw = b"".join(chunks)
     if not raw.strip():
         return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("the body is not valid JSON", code="invalid_json") from None
+    data = parse_json(raw, max_depth=http.max_json_depth)
     if not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", code="invalid_json")
     return data
+
+
+def body_chunks(request: Request, *, total_seconds: int) -> AsyncIterator[bytes]:
+    """The body's chunks, each within KIRBYGEN_BODY_TIMEOUT_SECONDS of the last."""
+    http = services(request).http
+    total_limit = (
+        "KIRBYGEN_BODY_TIMEOUT_SECONDS"
+        if total_seconds == http.body_timeout_seconds
+        else "KIRBYGEN_UPLOAD_TIMEOUT_SECONDS"
+    )
+    return timed_chunks(
+        request.stream(),
+        idle_seconds=http.body_timeout_seconds,
+        total_seconds=total_seconds,
+        idle_limit="KIRBYGEN_BODY_TIMEOUT_SECONDS",
+        total_limit=total_limit,
+    )
 
 
 def _too_large(limit: int) -> LimitExceeded:
@@ -124,10 +141,10 @@ def int_query(request: Request, name: str, default: int, *, low: int, high: int)
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(f"'{name}' must be a whole number", code="invalid_query") from None
+    # ASCII digits only and short: int() also takes full-width digits, " 5 " and "1_0".
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        raise InvalidInput(f"'{name}' must be a whole number", code="invalid_query")
+    value = int(raw)
     if not low <= value <= high:
         raise InvalidInput(f"'{name}' must be between {low} and {high}", code="invalid_query")
     return value

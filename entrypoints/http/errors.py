@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from application.schemas import SchemaInvalid
@@ -21,6 +21,7 @@ from domain.refusals import (
     Forbidden,
     LimitExceeded,
     RateLimited,
+    TimedOut,
     Unauthenticated,
     Unprocessable,
     UnsupportedMediaType,
@@ -29,6 +30,8 @@ from domain.serialization import to_data
 
 logger = logging.getLogger("kirbygen.http")
 DATABASE_RETRY_AFTER_SECONDS = 5
+# Nobody reads it (the client is gone); the access log shows it as nginx does.
+CLIENT_CLOSED_REQUEST = 499
 
 # Most specific first: the first class the error is an instance of decides the status.
 _STATUS: tuple[tuple[type[KirbyGenError], int], ...] = (
@@ -36,6 +39,7 @@ _STATUS: tuple[tuple[type[KirbyGenError], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (TimedOut, 408),
     (LimitExceeded, 413),
     (UnsupportedMediaType, 415),
     (Unprocessable, 422),
@@ -50,6 +54,7 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
@@ -78,8 +83,10 @@ def kirbygen_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KirbyGenError)
     details: dict[str, Any] = {}
     headers: dict[str, str] = {}
-    if isinstance(exc, LimitExceeded):
+    if isinstance(exc, LimitExceeded | TimedOut):
         details = {"limit": exc.limit, "value": exc.value}
+        if isinstance(exc, TimedOut):
+            headers["Connection"] = "close"
     elif isinstance(exc, SchemaInvalid):
         details = {"issues": to_data(exc.issues)}
     elif isinstance(exc, RateLimited):
@@ -128,6 +135,20 @@ def dependency_down(request: Request, exc: Exception) -> Response:
     )
 
 
+def client_gone(request: Request, exc: Exception) -> Response:
+    """A client that abandons its request half-way is normal, not a server error: logged at
+    info; what it sent so far was already discarded by the reader."""
+    logger.info(
+        "client disconnected before its request was read: %s %s",
+        request.method,
+        request.url.path,
+        extra={"request_id": getattr(request.state, "request_id", None)},
+    )
+    return error_response(
+        CLIENT_CLOSED_REQUEST, "client_disconnected", "the client closed the connection"
+    )
+
+
 def internal_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal_error", "something went wrong on our side")
 
@@ -138,6 +159,7 @@ EXCEPTION_HANDLERS = {
     # Any lost or refused database connection, and a pool with none free: 503, never 500.
     DBAPIError: database_down,
     PoolTimeout: database_down,
+    ClientDisconnect: client_gone,
     Exception: internal_error,
 }
 

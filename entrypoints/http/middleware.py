@@ -13,13 +13,19 @@ import uuid
 from collections.abc import Iterable
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.accounts import RateLimiter
 
 logger = logging.getLogger("kirbygen.http")
 REQUEST_ID_HEADER = b"x-request-id"
-_GOOD_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+_GOOD_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+# A decoded path holding a control character (%00, %0A…) names nothing we serve; refused
+# before routing so no pattern can match a prefix of it.
+_BAD_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
 # The API serves JSON and files, never pages: nothing may be framed, scripted or sniffed.
 API_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -53,7 +59,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, REQUEST_ID_HEADER)
-        request_id = given.decode() if given and _GOOD_REQUEST_ID.match(given) else uuid.uuid4().hex
+        good = given is not None and _GOOD_REQUEST_ID.fullmatch(given)
+        request_id = given.decode() if given and good else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 0
@@ -72,6 +79,16 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if _BAD_PATH.search(scope["path"]):
+                await _send_json(
+                    send_with_headers,
+                    400,
+                    "invalid_path",
+                    "the path holds control characters",
+                    close=scope["type"] == "websocket",
+                )
+                status = 400
+                return
             await self.app(scope, receive, send_with_headers)
         except Exception:
             # Starlette already answered (500 envelope) and re-raised for the server to log.
@@ -177,7 +194,11 @@ async def _send_json(
     *,
     details: dict[str, object] | None = None,
     headers: list[tuple[bytes, bytes]] | None = None,
+    close: bool = False,
 ) -> None:
+    if close:  # a WebSocket handshake: refused with an HTTP response (ASGI denial)
+        await send({"type": "websocket.close", "code": 1008})
+        return
     body = json.dumps({"error": {"code": code, "message": message, "details": details or {}}})
     encoded = body.encode()
     await send(
@@ -192,3 +213,24 @@ async def _send_json(
         }
     )
     await send({"type": "http.response.body", "body": encoded})
+
+
+class JsonCorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, but a refused preflight answers in the JSON error envelope (the
+    request-id layer outside adds X-Request-ID), like every other error."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        reason = bytes(response.body).decode("utf-8", "replace")
+        kept = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-type")
+        }
+        return JSONResponse(
+            {"error": {"code": "cors_refused", "message": reason, "details": {}}},
+            status_code=response.status_code,
+            headers=kept,
+        )

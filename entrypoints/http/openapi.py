@@ -77,7 +77,8 @@ def _op(
         "summary": summary,
         "tags": [tag],
         "parameters": list(params),
-        "responses": {str(status): response, **_errors(errors)},
+        # Any request may be malformed (a control character in its path, say): 400 always.
+        "responses": {str(status): response, **_errors((*errors, 400))},
     }
     if body is not None:
         operation["requestBody"] = {

@@ -10,8 +10,11 @@ from config.container import Container
 from config.settings import Settings
 from entrypoints.http.app import create_app
 from entrypoints.http.logs import configure_logging
+from entrypoints.http.protocol import protocol_with
 
 logger = logging.getLogger("kirbygen")
+# The request line and headers together (uvicorn answers 400 past it).
+MAX_HEADER_BYTES = 16 * 1024
 
 
 def serve(container: Container, settings: Settings, *, host: str, port: int) -> None:
@@ -30,5 +33,10 @@ def serve(container: Container, settings: Settings, *, host: str, port: int) -> 
         log_config=None,  # our handlers (JSON lines with LOG_FORMAT=json)
         access_log=False,  # our access log carries the request id
         proxy_headers=True,
+        # Slow or idle clients do not hold connections (see docs/security.md).
+        http=protocol_with(settings.http.header_timeout_seconds),
+        timeout_keep_alive=settings.http.keep_alive_seconds,
+        ws_max_size=settings.http.max_ws_message_bytes,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
     )
     uvicorn.Server(config).run()

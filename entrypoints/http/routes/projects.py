@@ -141,10 +141,10 @@ async def remove_member(request: Request) -> Response:
 routes = [
     Route("/api/projects", create_project, methods=["POST"]),
     Route("/api/projects", list_projects, methods=["GET"]),
-    Route("/api/projects/{project_id}", get_project, methods=["GET"]),
-    Route("/api/projects/{project_id}", update_project, methods=["PATCH"]),
-    Route("/api/projects/{project_id}", delete_project, methods=["DELETE"]),
-    Route("/api/projects/{project_id}/members", list_members, methods=["GET"]),
-    Route("/api/projects/{project_id}/members", set_member, methods=["PUT"]),
-    Route("/api/projects/{project_id}/members/{user_id}", remove_member, methods=["DELETE"]),
+    Route("/api/projects/{project_id:id}", get_project, methods=["GET"]),
+    Route("/api/projects/{project_id:id}", update_project, methods=["PATCH"]),
+    Route("/api/projects/{project_id:id}", delete_project, methods=["DELETE"]),
+    Route("/api/projects/{project_id:id}/members", list_members, methods=["GET"]),
+    Route("/api/projects/{project_id:id}/members", set_member, methods=["PUT"]),
+    Route("/api/projects/{project_id:id}/members/{user_id:id}", remove_member, methods=["DELETE"]),
 ]

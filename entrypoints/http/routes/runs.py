@@ -120,14 +120,14 @@ async def preview_file(request: Request) -> Response:
     )
 
 
-_P = "/api/projects/{project_id}"
+_P = "/api/projects/{project_id:id}"
 routes = [
     Route(f"{_P}/runs", start_run, methods=["POST"]),
     Route(f"{_P}/runs", list_runs, methods=["GET"]),
-    Route(f"{_P}/runs/{{run_id}}", get_run, methods=["GET"]),
-    Route(f"{_P}/runs/{{run_id}}/cancel", cancel_run, methods=["POST"]),
-    Route(f"{_P}/runs/{{run_id}}/retry", retry_run, methods=["POST"]),
-    Route(f"{_P}/runs/{{run_id}}/events", list_events, methods=["GET"]),
+    Route(f"{_P}/runs/{{run_id:id}}", get_run, methods=["GET"]),
+    Route(f"{_P}/runs/{{run_id:id}}/cancel", cancel_run, methods=["POST"]),
+    Route(f"{_P}/runs/{{run_id:id}}/retry", retry_run, methods=["POST"]),
+    Route(f"{_P}/runs/{{run_id:id}}/events", list_events, methods=["GET"]),
     Route(f"{_P}/site.zip", site_zip, methods=["GET"]),
     Route(f"{_P}/tokens.json", tokens_json, methods=["GET"]),
     Route(f"{_P}/report.json", report_json, methods=["GET"]),

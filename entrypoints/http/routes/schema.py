@@ -106,7 +106,7 @@ async def approve_schema(request: Request) -> Response:
     return JSONResponse(schema_view(view))
 
 
-_P = "/api/projects/{project_id}"
+_P = "/api/projects/{project_id:id}"
 routes = [
     Route(f"{_P}/conversation", start_conversation, methods=["POST"]),
     Route(f"{_P}/conversation", get_conversation, methods=["GET"]),

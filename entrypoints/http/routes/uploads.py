@@ -13,7 +13,7 @@ from application.uploads import UploadBatch
 from domain.errors import InvalidInput
 from domain.project import UploadKind
 from domain.refusals import LimitExceeded
-from entrypoints.http.context import current_user, services
+from entrypoints.http.context import body_chunks, current_user, services
 from entrypoints.http.downloads import download_response, wants_redirect
 from entrypoints.http.multipart import receive_files
 from entrypoints.http.views import upload_view
@@ -45,7 +45,8 @@ async def create_uploads(request: Request) -> Response:
         )
     batch = UploadBatch(limits)
     try:
-        await receive_files(request.headers.get("content-type", ""), request.stream(), batch)
+        chunks = body_chunks(request, total_seconds=svc.http.upload_timeout_seconds)
+        await receive_files(request.headers.get("content-type", ""), chunks, batch)
     except BaseException:
         batch.discard()
         raise
@@ -93,12 +94,11 @@ async def delete_upload(request: Request) -> Response:
     return Response(status_code=204)
 
 
+_U = "/api/projects/{project_id:id}/uploads"
 routes = [
-    Route("/api/projects/{project_id}/uploads", create_uploads, methods=["POST"]),
-    Route("/api/projects/{project_id}/uploads", list_uploads, methods=["GET"]),
-    Route("/api/projects/{project_id}/uploads/{upload_id}", get_upload, methods=["GET"]),
-    Route("/api/projects/{project_id}/uploads/{upload_id}", delete_upload, methods=["DELETE"]),
-    Route(
-        "/api/projects/{project_id}/uploads/{upload_id}/content", download_upload, methods=["GET"]
-    ),
+    Route(_U, create_uploads, methods=["POST"]),
+    Route(_U, list_uploads, methods=["GET"]),
+    Route(f"{_U}/{{upload_id:id}}", get_upload, methods=["GET"]),
+    Route(f"{_U}/{{upload_id:id}}", delete_upload, methods=["DELETE"]),
+    Route(f"{_U}/{{upload_id:id}}/content", download_upload, methods=["GET"]),
 ]

@@ -44,7 +44,7 @@ def routed() -> tuple[set[tuple[str, str]], set[str]]:
             path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
             http |= {(m.lower(), path) for m in route.methods or () if m != "HEAD"}
         elif isinstance(route, WebSocketRoute):
-            sockets.add(route.path)
+            sockets.add(re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path))
     return http, sockets
 
 
