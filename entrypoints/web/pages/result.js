@@ -2,14 +2,14 @@
 // out or changed, the Kirby site to download, deployments and versions.
 import * as api from "../api.js";
 import { append, clear, errorBox, formatTime, h } from "../dom.js";
-import { projectHeader } from "../project.js";
+import { projectHeader, statusBadge } from "../project.js";
 import { reportList } from "../report.js";
 import { contrast, fonts, grade, roleColour, sizes, swatches } from "../tokens.js";
 
 const TARGETS = [
-  ["local", "This computer (local preview server)"],
+  ["local", "This computer"],
   ["render", "Render"],
-  ["s3", "S3 bucket (static export)"],
+  ["s3", "S3 bucket"],
 ];
 const SURFACES = new Set(["background", "surface", "border"]);
 const DEPLOYING = new Set(["queued", "deploying"]);
@@ -123,6 +123,7 @@ function deploySection(base, signal, announce) {
       // Each change of a deployment's status is said once.
       if (said.has(d.id) && said.get(d.id) !== d.status) {
         state.textContent = d.status === "live" ? `Deployed: ${d.url}` : `Deployment ${d.status}.`;
+        refreshBadge(base);
       }
       said.set(d.id, d.status);
     }
@@ -156,6 +157,13 @@ function deploySection(base, signal, announce) {
   });
   poll();
   return section;
+}
+
+// The project's status changes as it deploys; the header follows.
+async function refreshBadge(base) {
+  const badge = document.querySelector(".project-header .badge");
+  const project = await api.get(base).catch(() => null);
+  if (badge && project) badge.replaceWith(statusBadge(project.status));
 }
 
 function paletteSection(tokens) {

@@ -157,10 +157,30 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     assert ".kirbygen/report.json" in names
     assert "site/blueprints/pages/project.yml" in names
 
+    deploy = page.get_by_role("region", name="Deploy")
+    deploy.get_by_label("Where to").select_option("local")
+    deploy.get_by_role("button", name="Deploy").click()
+    live = deploy.locator(".deployment[data-status='live']")
+    expect(live).to_have_count(1, timeout=RUN_SECONDS)
+    link = live.get_by_role("link")
+    url = link.get_attribute("href")
+    assert url and url.startswith("http://127.0.0.1:")
+    with page.context.expect_page() as opened:
+        link.click()
+    site = opened.value
+    site.wait_for_load_state()
+    assert site.url == url
+    expect(site.locator("h1").first).to_contain_text("Mara Lindqvist")
+    site.close()
+    expect(page.locator(".project-header .badge")).to_have_text("Deployed")
+    versions = page.get_by_role("region", name="Versions")
+    expect(versions.locator(".version")).to_have_count(1)
+    checks.check("result-deployed")
+
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
     expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
     card = page.locator(".project-card", has_text="Mara Lindqvist")
-    expect(card).to_contain_text("Generated")
+    expect(card).to_contain_text("Deployed")
     expect(card).to_contain_text(re.compile(r"Last run: succeeded"))
     expect(card.locator("iframe.thumb__frame")).to_have_count(1)
     checks.check("projects")
