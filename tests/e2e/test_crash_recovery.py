@@ -50,12 +50,21 @@ def assert_resumed_without_redoing(
         "design",
         "design",
         "site",
+        "versioning",
     ]
     assert calls(gate, "structuring") == 1
     assert calls(gate, "design") == 2
     # The site was generated and stored once.
     assert completed_phases(events).count("site") == 1
-    assert run["completed_phases"] == ["ingest", "mapping", "structuring", "design", "site"]
+    assert run["completed_phases"] == [
+        "ingest",
+        "mapping",
+        "structuring",
+        "design",
+        "site",
+        "versioning",
+    ]
+    assert completed_phases(events).count("versioning") == 1  # one commit of the site
     site = client.request("GET", f"/api/projects/{run['project_id']}/site.zip")
     assert site.status_code == 200 and site.content[:2] == b"PK"
 

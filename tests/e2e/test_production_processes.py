@@ -35,7 +35,7 @@ from tests.e2e.processes import (
 
 pytestmark = pytest.mark.slow
 
-PHASES = ["ingest", "mapping", "structuring", "design", "site"]
+PHASES = ["ingest", "mapping", "structuring", "design", "site", "versioning"]
 
 
 @pytest.fixture
@@ -158,8 +158,10 @@ def test_a_killed_worker_is_replaced_and_the_run_finishes_without_redoing_a_phas
             "design",
             "design",
             "site",
+            "versioning",
         ]
         assert completed_phases(events).count("site") == 1
+        assert completed_phases(events).count("versioning") == 1  # one commit of the site
         stored = client.events(project_id, run_id)
         assert [e["seq"] for e in stored] == [e["seq"] for e in events]
         assert calls(gate, "structuring") == 1  # finished before the crash: never redone
