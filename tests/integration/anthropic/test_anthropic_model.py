@@ -189,3 +189,37 @@ def test_a_call_that_outlives_its_timeout_is_retried_then_reported(fake: FakeAnt
     with pytest.raises(LlmError, match="timed out") as caught:
         model_for(fake, timeout_seconds=1, max_retries=1).structured("s", ASK, TOOL)
     assert caught.value.failure is LlmFailure.TIMEOUT and len(fake.received) == 2
+
+
+def test_a_cut_off_extraction_keeps_the_whole_items_and_reports_the_half_one(
+    fake: FakeAnthropic,
+) -> None:
+    from domain.documents import Block, BlockKind, Document, Locator
+    from domain.llm import ModelSkillSettings
+    from domain.model_use import recording
+    from domain.schema import ContentSchema, Entity, EntityKind, Field, FieldType
+    from plugins.claude.structuring import ClaudeContentStructurer
+
+    doc = Document("p.md", "text/markdown", "P", blocks=(
+        Block(BlockKind.HEADING, "Harbour Lamps", Locator(line=1), level=2),
+        Block(BlockKind.KEY_VALUE, "2022", Locator(line=2), key="Year"),
+        Block(BlockKind.HEADING, "Open Studio Cups", Locator(line=3), level=2),
+    ))  # fmt: skip
+    year = Field("year", "Year", FieldType.NUMBER)
+    project = Entity("project", "Project", "Projects", EntityKind.COLLECTION, fields=(year,))
+    schema = ContentSchema("S", (project,))
+    cut = (
+        '{"items": [{"entity": "project", "title": "Harbour Lamps", "document": "d1", '
+        '"fields": {"year": 2022}}, {"entity": "project", "title": "Open Stu'
+    )
+    fake.script(ToolTurn(cut, stop_reason="max_tokens"))
+    model = model_for(fake, stream_min_tokens=1000)
+    structurer = ClaudeContentStructurer(model, ModelSkillSettings(max_tokens=2000))
+    with recording() as ledger:
+        content = structurer.structure([doc], schema)
+    assert fake.received[0].body["stream"] is True
+    assert [i.title for i in content.items] == ["Harbour Lamps"]
+    assert content.items[0].fields == {"year": 2022}
+    assert any("cut off by the output token limit" in n for n in ledger.notes)
+    assert any("title: a required field is missing" in n for n in ledger.notes)
+    assert ledger.usage.calls == 0  # the ledger counts metered calls only (the container's)
