@@ -31,6 +31,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 VALID_KEY = "sk-ant-test-key"
+# What the API counts for an image of about 512 x 512 px (width x height / 750).
+IMAGE_TOKENS = 350
 CHUNK_CHARS = 48
 
 
@@ -184,9 +186,8 @@ class FakeAnthropic:
             prefix_parts.append(part)
             if isinstance(part, dict) and part.get("cache_control"):
                 cached_prefix = json.dumps(prefix_parts, sort_keys=True)
-        everything = json.dumps(
-            [body.get("tools"), body.get("system"), body.get("messages")], sort_keys=True
-        )
+        messages, images = _without_images(body.get("messages") or [])
+        everything = json.dumps([body.get("tools"), body.get("system"), messages], sort_keys=True)
         read = created = 0
         if cached_prefix:
             key = hashlib.sha256((body.get("model", "") + cached_prefix).encode()).hexdigest()
@@ -197,7 +198,7 @@ class FakeAnthropic:
                     self._cache.add(key)
                     created = _tokens(cached_prefix)
         return {
-            "input_tokens": max(1, _tokens(everything) - read - created),
+            "input_tokens": max(1, _tokens(everything) - read - created) + images * IMAGE_TOKENS,
             "output_tokens": 0,
             "cache_read_input_tokens": read,
             "cache_creation_input_tokens": created,
@@ -226,6 +227,17 @@ class FakeAnthropic:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+def _without_images(messages: list[Any]) -> tuple[list[Any], int]:
+    """The messages with image blocks taken out (counted apart), and how many there were."""
+    kept: list[Any] = []
+    count = 0
+    for message in messages:
+        blocks = _blocks(message.get("content"))
+        count += sum(1 for b in blocks if b.get("type") == "image")
+        kept.append({**message, "content": [b for b in blocks if b.get("type") != "image"]})
+    return kept, count
 
 
 def _error(turn: ErrorTurn) -> JSONResponse:
