@@ -119,12 +119,18 @@ def attach_media(
             else:
                 fields[field.id] = resolved
         items.append(attrs.evolve(item, fields=fields, provenance=provenance))
+    placed = set(names)
+    # Images no item names still belong to the site: they are shown on the home page.
+    for source in sorted(files):
+        if source not in names and identify(files[source].data).startswith("image/"):
+            names[source] = safe_file_name(source, taken)
     media = tuple(
         MediaAsset(
             name=asset,
             data=files[source].data,
             media_type=identify(files[source].data),
             alt=descriptions.get(source, ""),
+            placed=source in placed,
         )
         for source, asset in sorted(names.items(), key=lambda kv: kv[1])
     )

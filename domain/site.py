@@ -15,12 +15,15 @@ class MediaAsset:
 
     ``alt`` is the description the material gave the image (Markdown's ``![alt](…)``, HTML's
     ``alt``); empty when it gave none, and renderers then derive one from the file name.
+    ``placed`` is False for an image of the material no content names: renderers show it on
+    the home page, so no image of the material is left out of the site.
     """
 
     name: str
     data: bytes
     media_type: str
     alt: str = ""
+    placed: bool = True
 
 
 @attrs.frozen

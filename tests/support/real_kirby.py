@@ -275,6 +275,7 @@ class Verdict:
     inspection: dict[str, Any]
     pages: dict[str, PageView] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    assets: set[str] = field(default_factory=set)  # every asset URL a page shows or links
 
     def page(self, path: str) -> PageView:
         """The page at ``path`` (``/``, ``/projects``) as the crawl saw it."""
@@ -388,6 +389,7 @@ def judge_site(site: Path, workdir: Path) -> Verdict:
                 elif not parts.path.startswith("/panel"):
                     queue.append(_path(target))
             assets.update(urljoin(response.url, a) for a in page_view.assets)
+        verdict.assets = assets
         for asset in sorted(assets):
             problems += _asset_problems(server.get(asset))
         problems += server.log_problems()

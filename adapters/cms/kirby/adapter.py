@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from adapters.cms.kirby import scaffold
-from adapters.cms.kirby.blueprints import build_blueprints
+from adapters.cms.kirby.blueprints import build_blueprints, home_gallery_field
 from adapters.cms.kirby.layout import (
+    HOME,
     IMAGE_FILE_TEMPLATE,
     PagePlan,
     SiteLayout,
@@ -18,6 +19,7 @@ from adapters.cms.kirby.templates import build_templates
 from adapters.cms.kirby.theme import build_theme
 from adapters.cms.kirby.txt import encode
 from adapters.cms.kirby.values import PageFiles, ValueEncoder
+from adapters.cms.kirby.yaml_text import dump_yaml
 from domain.site import MediaAsset, SiteFile, SiteSpec
 
 CONTENT_ROOT = "content"
@@ -64,12 +66,13 @@ class KirbyAdapter:
         put(f"{CONTENT_ROOT}/site.txt", encode([("title", site.title)]))
 
         media = {asset.name: asset for asset in site.media}
+        has_loose = any(not asset.placed for asset in site.media)
         for page in layout.pages:
             for path, data in _page_files(site, layout, page, media).items():
                 put(path, data)
         for group in (
-            build_blueprints(site.schema, layout),
-            build_templates(site.schema, layout),
+            build_blueprints(site.schema, layout, has_gallery=has_loose),
+            build_templates(site.schema, layout, has_gallery=has_loose),
             build_theme(site.design),
         ):
             for path, text in group.items():
@@ -100,6 +103,11 @@ def _page_files(
             if text is not None:
                 fields.append((field.id, text))
     fields.extend(page.extra_fields)
+    if page.template == HOME:
+        loose = [a.name for a in site.media if not a.placed]
+        if loose:
+            names = [page_files.add(name, IMAGE_FILE_TEMPLATE) for name in loose]
+            fields.append((home_gallery_field(site.schema, layout), dump_yaml(names)))
     fields.append(("uuid", page.uuid))
 
     result: dict[str, str | bytes] = {f"{folder}/{page.template}.txt": encode(fields)}

@@ -50,7 +50,16 @@ _WRITING_TYPES = frozenset(
 )
 
 
-def build_blueprints(schema: ContentSchema, layout: SiteLayout) -> dict[str, str]:
+def home_gallery_field(schema: ContentSchema, layout: SiteLayout) -> str:
+    """The home page's field for the images no other page shows (a free field id)."""
+    home = schema.entity(layout.home_entity_id) if layout.home_entity_id else None
+    taken = {f.id for f in home.fields} if home else set()
+    return next(n for n in ("gallery", "gallery_images", "material_images") if n not in taken)
+
+
+def build_blueprints(
+    schema: ContentSchema, layout: SiteLayout, *, has_gallery: bool = False
+) -> dict[str, str]:
     """Blueprint file path → YAML text, for every template of the site."""
     docs: dict[str, dict[str, Any]] = {
         "site.yml": _site_blueprint(schema, layout),
@@ -60,7 +69,7 @@ def build_blueprints(schema: ContentSchema, layout: SiteLayout) -> dict[str, str
         ),
     }
     home_entity = schema.entity(layout.home_entity_id) if layout.home_entity_id else None
-    docs[f"pages/{HOME}.yml"] = _home_blueprint(home_entity, schema, layout)
+    docs[f"pages/{HOME}.yml"] = _home_blueprint(home_entity, schema, layout, has_gallery)
     for entity_layout in layout.entities:
         entity = schema.entity(entity_layout.entity_id)
         if entity is None or entity.id == layout.home_entity_id:
@@ -218,7 +227,7 @@ def listing_details(entity: Entity) -> dict[str, Any]:
 
 
 def _home_blueprint(
-    home_entity: Entity | None, schema: ContentSchema, layout: SiteLayout
+    home_entity: Entity | None, schema: ContentSchema, layout: SiteLayout, has_gallery: bool
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if home_entity is None or home_entity.field(HOME_INTRO_FIELD) is None:
@@ -229,6 +238,15 @@ def _home_blueprint(
         }
     if home_entity is not None:
         fields.update(entity_fields(home_entity, schema, layout))
+    if has_gallery:
+        fields[home_gallery_field(schema, layout)] = {
+            "label": "Gallery",
+            "type": "files",
+            "query": "page.images",
+            "layout": "cards",
+            "uploads": IMAGE_FILE_TEMPLATE,
+            "help": "Images of the material no other page shows.",
+        }
     form = form_layout(home_entity, fields) if home_entity is not None else {"fields": fields}
     return {
         "title": "Home",

@@ -400,6 +400,11 @@ def render_lead(field: Field, owner: Owner) -> str:
     )
 
 
+def render_lead_body(field: Field, owner: Owner) -> str:
+    """An image or gallery field's figures, without guard or label."""
+    return _RENDERERS[field.type](field, owner.field(field.id), owner, 2)
+
+
 def render_text(field: Field, owner: Owner) -> str:
     """A page's main writing, without a label: it reads as the page's text."""
     expression = owner.field(field.id)

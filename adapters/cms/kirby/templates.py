@@ -6,7 +6,11 @@ from importlib.resources import files
 
 import attrs
 
-from adapters.cms.kirby.blueprints import ERROR_TEXT_FIELD, HOME_INTRO_FIELD
+from adapters.cms.kirby.blueprints import (
+    ERROR_TEXT_FIELD,
+    HOME_INTRO_FIELD,
+    home_gallery_field,
+)
 from adapters.cms.kirby.layout import ERROR, HOME, SiteLayout
 from adapters.cms.kirby.naming import PAGE_METHODS, php_string
 from adapters.cms.kirby.php_fields import (
@@ -17,6 +21,7 @@ from adapters.cms.kirby.php_fields import (
     indent,
     render_field,
     render_lead,
+    render_lead_body,
     render_text,
 )
 from adapters.cms.presentation import (
@@ -27,7 +32,7 @@ from adapters.cms.presentation import (
     plan_home,
     present,
 )
-from domain.schema import ContentSchema, Entity, EntityKind, FieldType
+from domain.schema import ContentSchema, Entity, EntityKind, Field, FieldType
 
 TEMPLATE_ROOT = "site/templates"
 SNIPPET_ROOT = "site/snippets"
@@ -35,14 +40,17 @@ _RESOURCES = files("adapters.cms.kirby.resources")
 _CHILD = Owner(variable="$child", methods=PAGE_METHODS)
 
 
-def build_templates(schema: ContentSchema, layout: SiteLayout) -> dict[str, str]:
+def build_templates(
+    schema: ContentSchema, layout: SiteLayout, *, has_gallery: bool = False
+) -> dict[str, str]:
     """Template and snippet path → PHP source."""
     result = {
         f"{SNIPPET_ROOT}/{name}.php": _resource(f"{name}.php")
         for name in ("header", "footer", "card")
     }
     result[f"{TEMPLATE_ROOT}/default.php"] = _resource("default.php")
-    result[f"{TEMPLATE_ROOT}/{HOME}.php"] = home_template(schema, layout)
+    gallery = home_gallery_field(schema, layout) if has_gallery else None
+    result[f"{TEMPLATE_ROOT}/{HOME}.php"] = home_template(schema, layout, gallery)
     result[f"{TEMPLATE_ROOT}/{ERROR}.php"] = _page_template(
         ERROR, _markdown_block(ERROR_TEXT_FIELD)
     )
@@ -126,7 +134,7 @@ def _cards(children: str, entity: Entity) -> str:
     )
 
 
-def home_template(schema: ContentSchema, layout: SiteLayout) -> str:
+def home_template(schema: ContentSchema, layout: SiteLayout, gallery: str | None = None) -> str:
     """The owner first (name, tagline or intro, portrait), then featured work, then the rest."""
     home_entity = schema.entity(layout.home_entity_id) if layout.home_entity_id else None
     plan = plan_home(schema, layout)
@@ -140,6 +148,20 @@ def home_template(schema: ContentSchema, layout: SiteLayout) -> str:
         slug = featured.parent_slug if featured else None
         if slug:
             parts.append(_featured(slug, plan.featured))
+    if gallery is not None:
+        expression = PAGE.field(gallery)
+        parts.append(
+            "\n".join(
+                [
+                    f"<?php if ({expression}->isNotEmpty()): ?>",
+                    '<section class="home-section">',
+                    f'{INDENT}<h2 class="section-title">Gallery</h2>',
+                    indent(render_lead_body(gallery_field(gallery), PAGE)),
+                    "</section>",
+                    "<?php endif ?>",
+                ]
+            )
+        )
     others = [_section_card(schema, layout, entity_id) for entity_id in plan.others]
     if others:
         parts.append(
@@ -213,6 +235,10 @@ def _intro(plan: HomePlan, home_entity: Entity | None, layout: SiteLayout) -> st
     ]
     lines.append("</header>")
     return "\n".join(lines)
+
+
+def gallery_field(field_id: str) -> Field:
+    return Field(id=field_id, label="Gallery", type=FieldType.GALLERY)
 
 
 def _plain(excerpt: str) -> str:

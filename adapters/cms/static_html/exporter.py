@@ -149,6 +149,7 @@ class _PageContext:
             "sections": [],
             "intro": None,
             "featured": None,
+            "gallery": [],
             "listing": None,
             "back": None,
         }
@@ -163,6 +164,8 @@ class _PageContext:
                 context["featured"] = Featured(
                     title=featured.title, href=self.url(featured.file), cards=cards
                 )
+            loose = [a.name for a in self._site.media if not a.placed]
+            context["gallery"] = [i for n in loose if (i := self._fields.image(n)) is not None]
             others = [p for p in self._map.menu() if p is not featured]
             context["listing"] = [self._card(p) for p in others] or None
         elif page.kind == PageKind.COLLECTION:

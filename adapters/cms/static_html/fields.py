@@ -177,6 +177,10 @@ class FieldRenderer:
             return "location", _location(value)
         return None
 
+    def image(self, name: str) -> Image | None:
+        """The image named ``name``, published with the export; None when there is none."""
+        return self._image(name)
+
     def _image(self, name: str) -> Image | None:
         file = self._media.use(name)
         if file is None:

@@ -29,11 +29,18 @@ OWNER = "Mara Lindqvist"
 
 
 def material_corpora() -> list[Path]:
-    """Material folders other tests keep under ``tests/fixtures/corpus*``."""
-    return sorted(p for p in FIXTURES.glob("corpus*") if p.is_dir())
+    """Material folders other tests keep under ``tests/fixtures/corpus*``: each folder inside
+    one (``corpus/architect/``), or the folder itself when it holds only files."""
+    found: list[Path] = []
+    for corpus in sorted(p for p in FIXTURES.glob("corpus*") if p.is_dir()):
+        inner = sorted(p for p in corpus.iterdir() if p.is_dir() and not p.name.startswith("."))
+        # A corpus may keep its material beside what it expects (corpus/x/material/).
+        found.extend(p / "material" if (p / "material").is_dir() else p for p in inner or [corpus])
+    return found
 
 
 def generate(material: Path, out: Path, *extra: str) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
     result = run_kirbygen("generate", material, "--out", out, *extra, cwd=out.parent)
     assert result.returncode == 0, result.stderr
     return out

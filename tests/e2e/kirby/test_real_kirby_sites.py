@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,15 +43,31 @@ def test_kirby_reads_every_value_as_content_json_holds_it(
     assert field_mismatches(site, verdict.inspection) == []
 
 
+@pytest.mark.parametrize("name", ["example_site", "hostile_site"])
+def test_every_image_of_the_material_is_shown_on_a_page(
+    name: str, request: pytest.FixtureRequest, judged: Callable[[Path], Verdict]
+) -> None:
+    site = Path(request.getfixturevalue(name))
+    images = {
+        p.name
+        for p in (site / "content").rglob("*")
+        if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp")
+    }
+    shown = {urlsplit(url).path.rsplit("/", 1)[-1] for url in judged(site).assets}
+    assert images and images <= shown
+
+
 def test_material_corpora_make_sites_kirby_accepts(
     tmp_path: Path, judged: Callable[[Path], Verdict]
 ) -> None:
     """Every ``tests/fixtures/corpus*`` folder, generated and judged like the example."""
     found = {}
+    assert material_corpora(), "no material corpora under tests/fixtures/corpus*"
     for material in material_corpora():
-        site = generate(material, tmp_path / material.name / "site", "--name", material.name)
+        name = material.parent.name if material.name == "material" else material.name
+        site = generate(material, tmp_path / name / "site")
         verdict = judged(site)
-        found[material.name] = verdict.problems + field_mismatches(site, verdict.inspection)
+        found[name] = verdict.problems + field_mismatches(site, verdict.inspection)
     assert found == {name: [] for name in found}
 
 

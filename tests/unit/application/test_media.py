@@ -65,3 +65,12 @@ def test_alt_text_from_the_material_travels_with_the_asset() -> None:
     content = StructuredContent((item({"gallery": ["loom.png", "bare.png"]}),))
     media = attach_media(SCHEMA, content, files, descriptions).media
     assert {m.name: m.alt for m in media} == {"loom.png": "A loom by the window", "bare.png": ""}
+
+
+def test_an_image_no_item_names_is_kept_for_the_home_page() -> None:
+    files = {
+        "work/loom.png": SourceFile("work/loom.png", PNG),
+        "studio/wall.png": SourceFile("studio/wall.png", PNG),
+    }
+    attached = attach_media(SCHEMA, StructuredContent((item({"cover": "loom.png"}),)), files)
+    assert [(m.name, m.placed) for m in attached.media] == [("loom.png", True), ("wall.png", False)]

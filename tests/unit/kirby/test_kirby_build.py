@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import attrs
 import yaml
 
 from adapters.cms.kirby import KirbyAdapter, KirbySiteChecker
@@ -15,10 +16,11 @@ from adapters.cms.kirby.fieldtypes import KIRBY_FIELD_TYPE
 from adapters.cms.kirby.kirby_types import CORE_FIELD_TYPES
 from adapters.cms.kirby.theme import css_value
 from adapters.cms.kirby.txt import decode
+from adapters.cms.static_html import StaticHtmlExporter
 from domain.design import DesignSystem
 from domain.ports import CmsAdapter, SiteChecker
 from domain.schema import Field, FieldType
-from domain.site import SiteSpec
+from domain.site import MediaAsset, SiteSpec
 
 UUID = re.compile(r"^[a-z0-9]{16}$")
 
@@ -213,3 +215,20 @@ def test_theme_turns_tokens_into_custom_properties(read_text: Callable[[str], st
 def test_font_keywords_stay_unquoted() -> None:
     stack = ["-apple-system", "Segoe UI", "SFMono-Regular", "serif"]
     assert css_value(stack, "fontFamily") == '-apple-system, "Segoe UI", SFMono-Regular, serif'
+
+
+def test_images_no_page_names_are_shown_on_the_home_page(site_spec: SiteSpec) -> None:
+    loose = MediaAsset(
+        name="studio wall.png",
+        data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+        media_type="image/png",
+        placed=False,
+    )
+    spec = attrs.evolve(site_spec, media=(*site_spec.media, loose))
+    files = {f.path: f.data.decode(errors="replace") for f in KirbyAdapter().build(spec)}
+    assert "studio-wall.png" in decode(files["content/home/home.txt"])["gallery"]
+    assert "content/home/studio-wall.png" in files
+    assert "$page->gallery()->toFiles()" in files["site/templates/home.php"]
+    assert "gallery" in files["site/blueprints/pages/home.yml"]
+    exported = {f.path for f in StaticHtmlExporter().export(spec)}
+    assert "media/studio-wall.png" in exported
