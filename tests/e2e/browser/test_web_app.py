@@ -112,7 +112,11 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text("full-archive.txt")
     expect(refused).to_contain_text("KIRBYGEN_MAX_UPLOAD_BYTES")
-    expect(page.locator(".uploaded__item")).to_have_count(len(example_files()))
+    photo = next(p for p in example_files() if p.suffix == ".jpg")
+    drop_file(page, page.get_by_role("region", name="Moodboard").locator(".drop"), photo)
+    moodboard = page.get_by_role("list", name="Moodboard: files sent")
+    expect(moodboard.locator(".file--done")).to_have_count(1)
+    expect(page.locator(".uploaded__item")).to_have_count(len(example_files()) + 1)
     checks.check("material")
     page.get_by_role("button", name="Continue to the conversation").click()
 
@@ -184,6 +188,21 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     expect(card).to_contain_text(re.compile(r"Last run: succeeded"))
     expect(card.locator("iframe.thumb__frame")).to_have_count(1)
     checks.check("projects")
+
+
+def drop_file(page: Any, zone: Any, path: Path) -> None:
+    """Drags a file onto a drop zone the way a browser delivers it: a DataTransfer with a File."""
+    data = list(path.read_bytes())
+    transfer = page.evaluate_handle(
+        """([name, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name));
+            return transfer;
+        }""",
+        [path.name, data],
+    )
+    zone.dispatch_event("dragenter", {"dataTransfer": transfer})
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
 
 
 def first_load_bytes(page: Any) -> int:
@@ -346,6 +365,18 @@ def test_main_flow_with_the_keyboard_only(page: Any, server: Server, tmp_path: P
         page.keyboard.press("Enter")
     with zipfile.ZipFile(download.value.path()) as site:
         assert ".kirbygen/tokens.json" in site.namelist()
+
+    focus(page, page.get_by_label("Where to"))
+    page.keyboard.press("Home")  # the first target: this computer
+    focus(page, page.get_by_role("button", name="Deploy", exact=True))
+    page.keyboard.press("Enter")
+    link = page.locator(".deployment[data-status='live']").get_by_role("link")
+    expect(link).to_be_visible(timeout=RUN_SECONDS)
+    focus(page, link)
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Enter")
+    opened.value.wait_for_load_state()
+    expect(opened.value.locator("h1").first).to_contain_text("Ines Studio")
 
 
 def test_a_killed_websocket_reconnects_and_shows_every_event_once(
