@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from adapters.cms.kirby import scaffold
 from adapters.cms.kirby.blueprints import build_blueprints, home_gallery_field
+from adapters.cms.kirby.deploy_files import README_SECTION, deploy_files
 from adapters.cms.kirby.layout import (
     HOME,
     IMAGE_FILE_TEMPLATE,
@@ -60,7 +61,9 @@ class KirbyAdapter:
         put("composer.json", scaffold.composer_json(site.title))
         put(".htaccess", scaffold.HTACCESS)
         put(".gitignore", GITIGNORE)
-        put("README.md", scaffold.readme(site.title))
+        put("README.md", scaffold.readme(site.title) + README_SECTION)
+        for path, text in deploy_files(site.title).items():
+            put(path, text)
         put("site/config/config.php", scaffold.CONFIG_PHP)
         put(scaffold.PLUGIN_PATH, scaffold.plugin_php())
         put(f"{CONTENT_ROOT}/site.txt", encode([("title", site.title)]))
