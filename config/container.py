@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from adapters.auth.tokens import JwtAccessTokens, JwtPreviewTokens
 from adapters.cms.kirby.adapter import KirbyAdapter
 from adapters.cms.kirby.check import KirbySiteChecker
 from adapters.cms.kirby.merge import KirbyContentMerger
+from adapters.cms.kirby.site_reader import read_site_spec
 from adapters.cms.static_html import StaticHtmlExporter
 from adapters.deploy.local import LocalDeployer
 from adapters.deploy.s3 import S3SiteDeployer
@@ -255,6 +256,14 @@ def _run_limits(worker: WorkerSettings) -> RunLimits:
         phase_timeouts={Phase(name): float(s) for name, s in worker.phase_timeouts},
         lease_seconds=worker.heartbeat_seconds,
     )
+
+
+def _local_deployer(**options: Any) -> Iterator[LocalDeployer]:
+    deployer = LocalDeployer(**options)
+    try:
+        yield deployer
+    finally:
+        deployer.close()
 
 
 def _versioning_config(settings: Settings) -> VersioningConfig:
@@ -504,8 +513,11 @@ class Container(containers.DeclarativeContainer):
         VersionService, versions=site_versions, repository=repository, access=project_access
     )
     deployment_records = providers.Singleton(SqlDeploymentRepository, engine)
-    local_deployer = providers.Singleton(
-        LocalDeployer,
+    # Reads a generated site folder back (``kirbygen deploy SITE`` exports it again).
+    site_spec_reader = providers.Object(read_site_spec)
+    # A Resource: shutting the container down stops the servers it started.
+    local_deployer = providers.Resource(
+        _local_deployer,
         kirby_core=deploy_settings.kirby_core,
         php=deploy_settings.php_binary,
         host=deploy_settings.local_host,

@@ -132,13 +132,20 @@ def load_deploy_settings(env: Mapping[str, str]) -> DeploySettings:
         timeout_seconds=_number(env, "RENDER_DEPLOY_TIMEOUT_SECONDS", 1200.0),
         max_attempts=int(_number(env, "RENDER_MAX_ATTEMPTS", 4)),
     )
+
+    # The bucket a site is published to is its own (S3_SITE_*), falling back to the storage
+    # bucket's settings (S3_*) when the same server and keys serve both.
+    def site_or_storage(name: str, default: str = "") -> str:
+        return _text(env, f"S3_SITE_{name}") or _text(env, f"S3_{name}", default)
+
     s3 = S3SiteSettings(
-        bucket=_text(env, "S3_SITE_BUCKET") or _text(env, "S3_BUCKET"),
-        endpoint=_text(env, "S3_ENDPOINT"),
-        region=_text(env, "S3_REGION", "us-east-1"),
-        access_key_id=_text(env, "S3_ACCESS_KEY_ID"),
-        secret_access_key=env.get("S3_SECRET_ACCESS_KEY", ""),
-        force_path_style=_flag(env, "S3_FORCE_PATH_STYLE"),
+        bucket=site_or_storage("BUCKET"),
+        endpoint=site_or_storage("ENDPOINT"),
+        region=site_or_storage("REGION", "us-east-1"),
+        access_key_id=site_or_storage("ACCESS_KEY_ID"),
+        secret_access_key=site_or_storage("SECRET_ACCESS_KEY"),
+        force_path_style=_flag(env, "S3_SITE_FORCE_PATH_STYLE")
+        or _flag(env, "S3_FORCE_PATH_STYLE"),
         prefix=_text(env, "S3_SITE_PREFIX").strip("/"),
         public_url=_text(env, "S3_SITE_PUBLIC_URL").rstrip("/"),
     )

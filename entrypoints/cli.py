@@ -21,6 +21,7 @@ from domain.design import BrandInputs
 from domain.errors import KirbyGenError, RunDeferred
 from domain.issues import Severity
 from domain.serialization import to_data
+from entrypoints import deploy_cli
 from entrypoints.brand_images import read_brand_images
 from entrypoints.terminal import SilentProgress, TerminalProgress
 
@@ -110,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="work on queued runs from the SAQ queue named by QUEUE_URL (no arguments)"
     )
 
+    deploy_cli.add_parsers(commands)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the database to the latest revision")
@@ -143,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
         "worker": _worker,
         "db": _db,
+        "deploy": deploy_cli.deploy,
+        "versions": deploy_cli.versions,
     }
     try:
         return handlers[args.command](args, container, settings)

@@ -33,7 +33,7 @@ EXCLUDED = (
     "/site/sessions/",
     "/site/cache/",
     "/.kirbygen/cache/",
-    "/.kirbygen/git/",
+    "/.kirbygen/*.git/",
     "/.kirbygen/deployments.json",
 )
 _KINDS = {"A": ChangeKind.ADDED, "D": ChangeKind.REMOVED, "M": ChangeKind.CHANGED}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -28,7 +29,10 @@ class FakeCommit:
 
 
 def _excluded(path: str) -> bool:
-    return any(("/" + path).startswith(rule.rstrip("/")) for rule in EXCLUDED)
+    """Whether git's exclude rules (``EXCLUDED``, as in ``info/exclude``) leave ``path`` out."""
+    rooted = "/" + path
+    return any(fnmatch.fnmatch(rooted, rule + "*" if rule.endswith("/") else rule)
+               for rule in EXCLUDED)  # fmt: skip
 
 
 def read_folder(root: Path) -> dict[str, bytes]:
