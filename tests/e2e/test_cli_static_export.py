@@ -81,7 +81,7 @@ def test_every_page_of_the_material_is_exported(exported: Path) -> None:
     pages = {p.relative_to(exported).as_posix() for p in exported.rglob("*.html")}
     assert {"index.html", "404.html", "projects/index.html", "about/index.html"} <= pages
     assert "projects/harbour-lamps/index.html" in pages
-    assert len([p for p in pages if p.startswith("writings/")]) == 3
+    assert len([p for p in pages if p.startswith("writing/")]) == 3
     home = (exported / "index.html").read_text(encoding="utf-8")
     assert "<title>Mara Lindqvist</title>" in home
 

@@ -113,11 +113,15 @@ def plan_site(site: SiteSpec) -> SiteLayout:
             template = HOME
             parent_slug = None
         else:
-            template = unique_name(slugify(entity.id), taken, "-page")
             parent_slug = None
             if entity.kind is EntityKind.COLLECTION:
+                # The listing's slug is the name the owner reads in the menu and the URL, so it
+                # is chosen first; an item template that would share it gives way instead
+                # ("writing" listing, "writing-item" pages).
                 wanted = slugify(entity.plural_name, fallback=f"{entity.id}s")
                 parent_slug = unique_name(wanted, taken, "-list")
+            suffix = "-item" if entity.kind is EntityKind.COLLECTION else "-page"
+            template = unique_name(slugify(entity.id), taken, suffix)
         uploads: dict[str, str | None] = {}
         for path, field in _media_fields(page_fields(entity)):
             if field.options.accept:

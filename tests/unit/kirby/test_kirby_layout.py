@@ -60,9 +60,10 @@ def test_reserved_and_colliding_names_get_suffixes() -> None:
     assert media_layout.template == "media-page"
     news_layout = layout.entity("news")
     assert news_layout is not None
-    assert news_layout.template == "news"
-    assert news_layout.parent_slug == "news-list"
-    assert layout.top_level_templates() == ["home", "media-page", "news-list", "error"]
+    # The listing keeps the name visitors read; the item template gives way.
+    assert news_layout.parent_slug == "news"
+    assert news_layout.template == "news-item"
+    assert layout.top_level_templates() == ["home", "media-page", "news", "error"]
 
 
 def test_item_slugs_are_made_safe_and_unique() -> None:
