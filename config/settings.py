@@ -389,6 +389,8 @@ _INGEST_INTS = {
     "KIRBYGEN_PDF_TIMEOUT_SECONDS": "pdf_timeout_seconds",
     "KIRBYGEN_PDF_MEMORY_BYTES": "pdf_memory_bytes",
     "KIRBYGEN_MAX_TEXT_CHARS": "max_text_chars",
+    "KIRBYGEN_MAX_XML_ELEMENTS": "max_xml_elements",
+    "KIRBYGEN_MAX_XML_DEPTH": "max_xml_depth",
 }
 
 

@@ -137,6 +137,8 @@ class IngestLimits:
     pdf_timeout_seconds: float = 30.0
     pdf_memory_bytes: int = 1024 * MIB
     max_text_chars: int = 20_000_000  # text extracted from one file
+    max_xml_elements: int = 500_000  # elements in one XML part or SVG
+    max_xml_depth: int = 256  # nesting of elements in one XML part or SVG
 
 
 @attrs.frozen

@@ -1,30 +1,24 @@
 """Word (DOCX) parser: headings, paragraphs, list items, `Key: value` lines and tables.
 
 A DOCX is a zip of XML parts; only ``word/document.xml`` (and the title in
-``docProps/core.xml``) is read, through ``guards`` (zip and XML limits). Locators number the
+``docProps/core.xml``) is read, by ``docx_worker`` in a child process with a memory and CPU
+cap, incrementally and within the zip and XML limits (see ``guards``). Locators number the
 body's paragraphs and tables from 1 in reading order (``paragraph``) and give the character
 span in the document's text, which is its paragraphs joined by newlines.
 """
 
 from __future__ import annotations
 
-import re
-from xml.etree.ElementTree import Element
-
-from domain.documents import Block, BlockKind, Document, IngestLimits, Locator, SourceFile
+from domain.documents import Block, BlockKind, Document, IngestLimits, SourceFile
 from domain.media_types import DOCX
 from domain.ports import Skill
+from domain.serialization import from_data
 from plugins.hookspecs import hookimpl
 from plugins.offline.naming import humanise, source_stem
-from plugins.offline.parsers.guards import parse_xml, read_zip_members
-from plugins.offline.parsers.tables import table_blocks
-from plugins.offline.parsers.textlines import key_value
+from plugins.offline.parsers.child import run_child
+from plugins.offline.parsers.docx_worker import arguments_for
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
-DOCUMENT_PART = "word/document.xml"
-CORE_PART = "docProps/core.xml"
-_HEADING_STYLE = re.compile(r"^heading\s*([1-6])$", re.I)
+WORKER_MODULE = "plugins.offline.parsers.docx_worker"
 
 
 class DocxParser:
@@ -36,13 +30,10 @@ class DocxParser:
         return source.media_type == DOCX
 
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
-        parts = read_zip_members(source.data, (DOCUMENT_PART, CORE_PART), limits)
-        if DOCUMENT_PART not in parts:
-            raise ValueError(f"the archive has no {DOCUMENT_PART}")
-        root = parse_xml(parts[DOCUMENT_PART], DOCUMENT_PART, limits)
-        body = root.find(f"{_W}body")
-        blocks = _BodyReader(limits).read(body) if body is not None else []
-        declared = _core_title(parts.get(CORE_PART), limits)
+        answer = run_child(WORKER_MODULE, arguments_for(limits), source.data, limits, "DOCX")
+        raw_blocks = answer.get("blocks")
+        blocks = [from_data(b, Block) for b in raw_blocks] if isinstance(raw_blocks, list) else []
+        declared = answer.get("title") if isinstance(answer.get("title"), str) else None
         heading = next(
             (b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None
         )
@@ -53,93 +44,6 @@ class DocxParser:
             blocks=tuple(blocks),
             parser=self.name,
         )
-
-
-def _core_title(data: bytes | None, limits: IngestLimits) -> str | None:
-    if not data:
-        return None
-    title = parse_xml(data, CORE_PART, limits).find(_DC_TITLE)
-    text = " ".join((title.text or "").split()) if title is not None else ""
-    return text or None
-
-
-class _BodyReader:
-    """Walks the body once; ``offset`` is where the next paragraph starts in the text."""
-
-    def __init__(self, limits: IngestLimits) -> None:
-        self.limits = limits
-        self.blocks: list[Block] = []
-        self.number = 0
-        self.offset = 0
-        self.tables = 0
-
-    def read(self, body: Element) -> list[Block]:
-        for child in body:
-            if child.tag == f"{_W}p":
-                self._paragraph(child)
-            elif child.tag == f"{_W}tbl":
-                self._table(child)
-            elif child.tag == f"{_W}sdt":  # content controls wrap ordinary paragraphs
-                content = child.find(f"{_W}sdtContent")
-                if content is not None:
-                    self.read(content)
-        return self.blocks
-
-    def _locate(self, text: str) -> Locator:
-        self.number += 1
-        start = self.offset
-        self.offset += len(text) + 1
-        if self.offset > self.limits.max_text_chars:
-            raise ValueError(f"more text than max_text_chars={self.limits.max_text_chars}")
-        return Locator(paragraph=self.number, char_start=start, char_end=start + len(text))
-
-    def _paragraph(self, element: Element) -> None:
-        text = paragraph_text(element).strip()
-        locator = self._locate(text)
-        if not text:
-            return
-        style = element.find(f"{_W}pPr/{_W}pStyle")
-        style_name = style.get(f"{_W}val", "") if style is not None else ""
-        heading = _HEADING_STYLE.match(style_name)
-        if style_name.lower() == "title" or heading:
-            level = int(heading.group(1)) if heading else 1
-            self.blocks.append(Block(BlockKind.HEADING, text, locator, level=level))
-            return
-        pair = key_value(text)
-        if pair is not None:
-            self.blocks.append(Block(BlockKind.KEY_VALUE, pair[1], locator, key=pair[0]))
-        elif element.find(f"{_W}pPr/{_W}numPr") is not None or style_name.lower().startswith(
-            "list"
-        ):
-            self.blocks.append(Block(BlockKind.LIST_ITEM, text, locator))
-        else:
-            self.blocks.append(Block(BlockKind.PARAGRAPH, text, locator))
-
-    def _table(self, element: Element) -> None:
-        rows = []
-        for row in element.findall(f"{_W}tr"):
-            cells = [
-                " ".join(paragraph_text(p).strip() for p in cell.iter(f"{_W}p")).strip()
-                for cell in row.findall(f"{_W}tc")
-            ]
-            rows.append((cells, self._locate(" | ".join(cells))))
-        if len(rows) < 2:
-            return
-        self.tables += 1
-        self.blocks.extend(table_blocks(rows[0][0], rows[1:], self.tables))
-
-
-def paragraph_text(element: Element) -> str:
-    """The visible text of a paragraph: runs' text, tabs and breaks (deleted text left out)."""
-    pieces: list[str] = []
-    for node in element.iter():
-        if node.tag == f"{_W}t" and node.text:
-            pieces.append(node.text)
-        elif node.tag == f"{_W}tab":
-            pieces.append("\t")
-        elif node.tag in (f"{_W}br", f"{_W}cr"):
-            pieces.append("\n")
-    return "".join(pieces)
 
 
 @hookimpl

@@ -8,13 +8,6 @@ paragraph's number on that page, its lines and its character span in the page's 
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import attrs
 
 from domain.documents import (
@@ -24,11 +17,11 @@ from domain.documents import (
     IngestLimits,
     Locator,
     RejectedInput,
-    RejectionCode,
     SourceFile,
 )
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
+from plugins.offline.parsers.child import run_child
 from plugins.offline.parsers.pdf_layout import Rows, reading_order, running_lines
 from plugins.offline.parsers.tables import table_blocks
 from plugins.offline.parsers.text import parse_text_blocks
@@ -37,8 +30,6 @@ from plugins.offline.parsers.titles import file_title
 
 PDF_MEDIA_TYPE = "application/pdf"
 WORKER_MODULE = "plugins.offline.parsers.pdf_worker"
-# The folder that holds the ``plugins`` package, so the child finds it wherever it runs.
-_IMPORT_ROOT = str(Path(__file__).resolve().parents[3])
 
 
 class PdfParser:
@@ -85,62 +76,12 @@ class PdfParser:
 
 def run_worker(data: bytes, limits: IngestLimits) -> dict[str, object]:
     """The worker's answer for ``data``; raises RejectedInput for every way it can fail."""
-    command = [
-        sys.executable,
-        "-m",
-        WORKER_MODULE,
-        "--max-pages",
-        str(limits.max_pdf_pages),
-        "--max-chars",
-        str(limits.max_text_chars),
-        "--memory-bytes",
-        str(limits.pdf_memory_bytes),
-        "--cpu-seconds",
-        str(math.ceil(limits.pdf_timeout_seconds)),
-    ]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_IMPORT_ROOT, env.get("PYTHONPATH")) if p)
+    args = ["--max-pages", str(limits.max_pdf_pages), "--max-chars", str(limits.max_text_chars)]
     try:
-        completed = subprocess.run(
-            command,
-            input=data,
-            capture_output=True,
-            timeout=limits.pdf_timeout_seconds,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RejectedInput(
-            RejectionCode.TIMEOUT,
-            f"reading the PDF took longer than pdf_timeout_seconds={limits.pdf_timeout_seconds}",
-        ) from None
-    try:
-        answer = json.loads(completed.stdout)
-    except ValueError:
-        # No answer: the child was killed, most often by its memory or CPU limit.
-        raise RejectedInput(
-            RejectionCode.LIMIT_EXCEEDED,
-            f"the PDF reader stopped (exit {completed.returncode}) within its limits "
-            f"pdf_memory_bytes={limits.pdf_memory_bytes}, "
-            f"pdf_timeout_seconds={limits.pdf_timeout_seconds}",
-        ) from None
-    if not isinstance(answer, dict):
-        raise RejectedInput(RejectionCode.PARSE_ERROR, "the PDF reader gave no usable answer")
-    if not answer.get("ok"):
-        return _refusal(answer, limits)
-    return answer
-
-
-def _refusal(answer: dict[str, object], limits: IngestLimits) -> dict[str, object]:
-    code = str(answer.get("code") or RejectionCode.PARSE_ERROR)
-    reason = str(answer.get("reason") or "the PDF could not be read")
-    if reason == "memory":
-        reason = (
-            f"reading the PDF needed more memory than pdf_memory_bytes={limits.pdf_memory_bytes}"
-        )
-    reason = reason.replace("max_pages=", "max_pdf_pages=")
-    known = {c.value for c in RejectionCode}
-    raise RejectedInput(RejectionCode(code) if code in known else RejectionCode.PARSE_ERROR, reason)
+        return run_child(WORKER_MODULE, args, data, limits, "PDF")
+    except RejectedInput as exc:
+        reason = exc.reason.replace("max_pages=", "max_pdf_pages=")
+        raise RejectedInput(exc.code, reason) from None
 
 
 def _page_blocks(lines: list[SourceLine], page: int) -> list[Block]:

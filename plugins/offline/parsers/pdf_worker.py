@@ -11,32 +11,16 @@ more pages than ``--max-pages``, or that loops, is refused without building the 
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
-import logging
 import re
-import resource
 import sys
-import warnings
 from typing import Any
 
-_CPU_SECONDS_MARGIN = 2
+from plugins.offline.parsers.child import Refused, child_main
+
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
 _MAX_XREF_SECTIONS = 1000
-
-
-def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-
-
-class Refused(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 def count_pages(pages_root: Any, max_pages: int) -> int:
@@ -149,29 +133,13 @@ def read_pdf(data: bytes, max_pages: int, max_chars: int) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser()
+def _arguments(parser: Any) -> None:
     parser.add_argument("--max-pages", type=int, required=True)
     parser.add_argument("--max-chars", type=int, required=True)
-    parser.add_argument("--memory-bytes", type=int, required=True)
-    parser.add_argument("--cpu-seconds", type=int, required=True)
-    args = parser.parse_args(argv)
-    data = sys.stdin.buffer.read()
-    _limit_resources(args.memory_bytes, args.cpu_seconds + _CPU_SECONDS_MARGIN)
-    logging.disable(logging.CRITICAL)  # pypdf logs every repair it makes; stdout is for JSON
-    warnings.simplefilter("ignore")
-    try:
-        result = read_pdf(data, args.max_pages, args.max_chars)
-    except Refused as exc:
-        result = {"ok": False, "code": exc.code, "reason": exc.reason}
-    except MemoryError:
-        result = {"ok": False, "code": "limit_exceeded", "reason": "memory"}
-    except RecursionError:
-        result = {"ok": False, "code": "parse_error", "reason": "the PDF nests too deeply"}
-    except Exception as exc:
-        result = {"ok": False, "code": "parse_error", "reason": f"{type(exc).__name__}: {exc}"}
-    sys.stdout.write(json.dumps(result))
-    return 0
+
+
+def main() -> int:
+    return child_main(_arguments, lambda data, args: read_pdf(data, args.max_pages, args.max_chars))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ person did not make), it is refused with the reason; a clean SVG is used as it i
 
 from __future__ import annotations
 
+import io
 import re
 from xml.etree.ElementTree import Element
 
@@ -15,7 +16,7 @@ from domain.documents import Document, IngestLimits, RejectedInput, RejectionCod
 from domain.media_types import SVG
 from domain.ports import Skill
 from plugins.hookspecs import hookimpl
-from plugins.offline.parsers.guards import parse_xml
+from plugins.offline.parsers.guards import iter_xml
 from plugins.offline.parsers.image import image_document
 
 _ACTIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "embed", "object",
@@ -35,16 +36,36 @@ class SvgParser:
         return source.media_type == SVG
 
     def parse(self, source: SourceFile, limits: IngestLimits) -> Document:
-        root = parse_xml(source.data, "the SVG", limits)
-        if _local(root.tag) != "svg":
-            raise RejectedInput(RejectionCode.PARSE_ERROR, "the root element is not <svg>")
-        for element in root.iter():
+        if len(source.data) > limits.max_xml_bytes:
+            raise RejectedInput(
+                RejectionCode.LIMIT_EXCEEDED,
+                f"the SVG is {len(source.data)} bytes, over the limit "
+                f"max_xml_bytes={limits.max_xml_bytes}",
+            )
+        # Read incrementally and checked element by element; each finished element is
+        # dropped, so a flood of elements costs no memory (the element limit stops it).
+        metadata: dict[str, str] = {}
+        path: list[Element] = []
+        for event, element, depth in iter_xml(io.BytesIO(source.data), "the SVG", limits):
+            if event == "start":
+                if depth == 1:
+                    if _local(element.tag) != "svg":
+                        raise RejectedInput(
+                            RejectionCode.PARSE_ERROR, "the root element is not <svg>"
+                        )
+                    metadata = {
+                        k: v for k in ("width", "height", "viewBox") if (v := element.get(k))
+                    }
+                path.append(element)
+                continue
+            path.pop()
             problem = active_content(element)
             if problem:
                 raise RejectedInput(
                     RejectionCode.UNSAFE_CONTENT, f"the SVG is refused: it {problem}"
                 )
-        metadata = {k: root.get(k) for k in ("width", "height", "viewBox") if root.get(k)}
+            if path:
+                path[-1].remove(element)
         return image_document(source.name, SVG, self.name, **metadata)
 
 
