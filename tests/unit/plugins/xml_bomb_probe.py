@@ -106,7 +106,8 @@ def measure(name: str, data: bytes, parsers: Any, limits: IngestLimits) -> dict[
 def main() -> int:
     registry = PluginSkillRegistry(build_plugin_manager(load_entry_points=False))
     parsers = registry.parsers()
-    limits = IngestLimits()
+    # A generous wall-clock limit: memory is measured here, and a busy machine is slow.
+    limits = IngestLimits(pdf_timeout_seconds=180)
     ingest([SourceFile("warm-up.md", b"# Warm\n\nup.\n")], parsers, limits=limits)
     results = []
     for name, build in corpus().items():
