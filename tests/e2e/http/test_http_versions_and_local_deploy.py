@@ -161,6 +161,8 @@ def test_local_deployment_serves_the_export_and_the_kirby_site(tmp_path: Path) -
         headers = register(client, "mara@example.com")
         project_id = ready_project(client, headers)
         base = f"/api/projects/{project_id}"
+        unknown = client.post(f"{base}/deployments", json={"target": "ftp"}, headers=headers)
+        assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "unknown_target"
         early = client.post(f"{base}/deployments", json={"target": "local"}, headers=headers)
         assert early.status_code == 409 and early.json()["error"]["code"] == "no_version"
         run = _run(client, headers, project_id)
