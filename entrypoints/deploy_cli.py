@@ -170,6 +170,7 @@ def versions(args: argparse.Namespace, container: Container, settings: Settings)
         history = site_versions.history(repo)
         diff = site_versions.diff(repo, args.range) if args.range else None
     else:
+        container.migrate_database()  # a fresh data folder answers "no project", not a crash
         service = container.versions()
         history = service.history_of(args.what)
         diff = service.diff_of(args.what, args.range) if args.range else None
