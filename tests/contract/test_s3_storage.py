@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import pytest
 
+from adapters.s3 import storage as storage_module
 from adapters.s3.storage import S3Options, S3Storage, make_client
 
 MIB = 1024 * 1024
@@ -30,6 +34,29 @@ class CountingStream(io.RawIOBase):
         chunk = self._data.read(-1 if size is None else size)
         self.largest_read = max(self.largest_read, len(chunk))
         return chunk
+
+
+@pytest.fixture(autouse=True)
+def closing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every client a test makes is closed after it (an open socket would be reported)."""
+    made: list[Any] = []
+
+    def tracked_client(options: S3Options) -> Any:
+        client = storage_module.make_client(options)
+        made.append(client)
+        return client
+
+    monkeypatch.setattr(sys.modules[__name__], "make_client", tracked_client)
+    original_init = S3Storage.__init__
+
+    def tracked_init(self: S3Storage, options: S3Options, **kwargs: Any) -> None:
+        original_init(self, options, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(S3Storage, "__init__", tracked_init)
+    yield
+    for thing in made:
+        thing.close()
 
 
 def small_parts(options: S3Options) -> S3Options:

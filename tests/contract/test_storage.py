@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,18 @@ from tests.fakes import FakeStorage
 
 
 @pytest.fixture(params=["fake", "local", "s3"])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
     if request.param == "fake":
-        return FakeStorage()
+        yield FakeStorage()
+        return
     if request.param == "s3":
         options: S3Options = request.getfixturevalue("s3_bucket")
-        return S3Storage(options)
+        s3 = S3Storage(options)
+        yield s3
+        s3.close()
+        return
     # A tiny chunk size makes every test exercise the chunked, streaming write.
-    return LocalStorage(tmp_path / "store", chunk_size=7)
+    yield LocalStorage(tmp_path / "store", chunk_size=7)
 
 
 def test_put_bytes_returns_size_and_sha256(storage: Storage) -> None:
