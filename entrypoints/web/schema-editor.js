@@ -7,6 +7,8 @@ export const FIELD_TYPES = ["text", "textarea", "richtext", "markdown", "code", 
   "file", "gallery", "files", "list", "structure", "blocks", "json", "relation", "relations", "url",
   "email", "tel", "color", "location", "tags"];
 
+const RELATION_TYPES = new Set(["relation", "relations"]);
+
 export function snakeCase(text) {
   const id = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
@@ -36,6 +38,11 @@ export function describeChanges(before, after) {
       else {
         if (was.label !== f.label) notes.push(`renamed field ${was.label} to ${f.label} in ${entity.name}`);
         if (was.type !== f.type) notes.push(`changed ${f.label} in ${entity.name} to ${f.type}`);
+        const linked = (f.options || {}).target_entity;
+        if (linked && linked !== (was.options || {}).target_entity) {
+          const to = after.entities.find((e) => e.id === linked);
+          notes.push(`linked ${f.label} in ${entity.name} to ${to ? to.name : linked}`);
+        }
       }
       fields.delete(f.id);
     }
@@ -57,6 +64,19 @@ export function schemaEditor({ onChange }) {
 
   const entityView = (entity, index) => {
     const key = `e-${entity.id}`;
+    const targetSelect = (f, fi) => {
+      const select = h("select", {
+        "aria-label": `${f.label} in ${entity.name} links to`,
+        disabled: locked,
+        dataset: { focusKey: `${key}-f-${f.id}-target` },
+      }, schema.entities.map((e) =>
+        h("option", { value: e.id, selected: e.id === (f.options || {}).target_entity }, `→ ${e.name}`)));
+      select.addEventListener("change", () => commit((d) => {
+        const changed = d.entities[index].fields[fi];
+        changed.options = { ...(changed.options || {}), target_entity: select.value };
+      }));
+      return select;
+    };
     const nameInput = h("input", {
       type: "text",
       value: entity.name,
@@ -90,9 +110,16 @@ export function schemaEditor({ onChange }) {
       type.disabled = locked;
       type.dataset.focusKey = `${key}-f-${f.id}-type`;
       type.addEventListener("change", () => commit((d) => {
-        d.entities[index].fields[fi].type = type.value;
+        const changed = d.entities[index].fields[fi];
+        changed.type = type.value;
+        changed.options = { ...(changed.options || {}) };
+        // A relation needs the entity it links to; any other type must not name one.
+        if (RELATION_TYPES.has(type.value)) {
+          const other = d.entities.find((e) => e.id !== entity.id) || entity;
+          changed.options.target_entity = changed.options.target_entity || other.id;
+        } else changed.options.target_entity = null;
       }));
-      const target = f.options && f.options.target ? h("span", { class: "tag" }, `→ ${f.options.target}`) : null;
+      const target = RELATION_TYPES.has(f.type) ? targetSelect(f, fi) : null;
       return h("li", { class: "schema-field" },
         h("code", { class: "schema-field__id" }, f.id),
         label, type, target,
@@ -118,7 +145,11 @@ export function schemaEditor({ onChange }) {
       const text = newLabel.value.trim();
       if (!text) return;
       commit((d) => {
-        d.entities[index].fields.push({ id: snakeCase(text), label: text, type: newType.value });
+        const added = { id: snakeCase(text), label: text, type: newType.value };
+        if (RELATION_TYPES.has(newType.value)) {
+          added.options = { target_entity: (d.entities.find((e) => e.id !== entity.id) || entity).id };
+        }
+        d.entities[index].fields.push(added);
       });
     });
     const headingId = uid("entity");

@@ -132,10 +132,24 @@ def test_main_flow_with_pointer(page: Any, server: Server, tmp_path: Path) -> No
     role.fill("My part")
     role.press("Enter")
     expect(log.locator(".turn--note")).to_contain_text("renamed field Role to My part in Project")
+    # A relation made in the editor names the entity it links to.
+    page.get_by_label("New field in Writing", exact=True).fill("About the project")
+    page.get_by_label("Type of the new field in Writing").select_option("relation")
+    page.get_by_label("New field in Writing", exact=True).press("Enter")
+    expect(log.locator(".turn--note").last).to_contain_text("added field About the project")
+    target = page.get_by_label("About the project in Writing links to")
+    target.select_option("project")
+    expect(log.locator(".turn--note").last).to_contain_text(
+        "linked About the project in Writing to Project"
+    )
     schema = server_schema(page, server)
     project = next(e for e in schema["entities"] if e["id"] == "project")
     labels = {f["id"]: f["label"] for f in project["fields"]}
     assert labels["client"] == "Commissioned by" and labels["role"] == "My part"
+    writing = next(e for e in schema["entities"] if e["id"] == "writing")
+    relation = next(f for f in writing["fields"] if f["id"] == "about_the_project")
+    assert relation["type"] == "relation"
+    assert relation["options"]["target_entity"] == "project"
     checks.check("conversation")
 
     page.get_by_role("button", name="Approve schema").click()
