@@ -24,6 +24,9 @@ from domain.media_types import CLAIMED_BY_SUFFIX, IMAGE_TYPES, identify
 from domain.names import unsafe_name_reason
 from domain.ports import DocumentParser
 
+# Names that say a file is text: refusing one says which ways of reading it were tried.
+_TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json"})
+
 
 def ingest(
     sources: Sequence[SourceFile],
@@ -83,10 +86,13 @@ def read_source(
     if parser is None:
         if detected in IMAGE_TYPES:
             return None
-        return refuse(
-            RejectionCode.UNSUPPORTED_TYPE,
-            f"no installed parser reads this kind of file (its bytes look like {detected})",
-        )
+        reason = f"no installed parser reads this kind of file (its bytes look like {detected})"
+        if posixpath.splitext(source.name.lower())[1] in _TEXT_SUFFIXES:
+            reason += (
+                "; read as text it was tried as UTF-8, UTF-16 and UTF-32 (by byte-order mark)"
+                " and in single-byte encodings, but it holds binary data"
+            )
+        return refuse(RejectionCode.UNSUPPORTED_TYPE, reason)
     try:
         return parser.parse(typed, limits)
     except RejectedInput as exc:

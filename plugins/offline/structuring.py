@@ -8,6 +8,7 @@ the field's type (a year in a date field) — nothing is invented to fill it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import attrs
@@ -190,7 +191,7 @@ def _note(
     return ValueNote(
         item=item_id,
         field=fact.field_id,
-        written=as_text(fact.value) or "",
+        written=as_text(fact.value) or _as_json(fact.value),
         action=action,
         reason=reason,
         document=document,
@@ -198,6 +199,11 @@ def _note(
         page=fact.locator.page,
         stored="" if stored is None else as_text(stored) or "",
     )
+
+
+def _as_json(value: object) -> str:
+    """Nested front matter (a mapping, a list of mappings) as it was given, for the report."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _unplaced(section: Section, reason: str) -> ValueNote:
