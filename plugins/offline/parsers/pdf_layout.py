@@ -26,6 +26,8 @@ from plugins.offline.values import written_date
 EDGE_LINES = 2  # lines at the top and bottom of a page that may be running heads or feet
 MIN_GAP = 3  # spaces between two columns
 MIN_COLUMN_ROWS = 2
+MIN_COLUMN_SHARE = 0.6  # of the lines from the first to the last that share the gap
+MIN_LOOSE_ROWS = 3  # fewer rows than this make columns only when no line between breaks them
 SHORT_LABEL = 20  # the longest left cell of a label/value layout
 _GAP = re.compile(rf"(?<=\S) {{{MIN_GAP},}}(?=\S)")
 _YEAR = re.compile(r"^(?:\d{4})(?:\s*[\u2013\-/]\s*(?:\d{2}|\d{4}))?$")
@@ -137,6 +139,10 @@ def _gutter(lines: Sequence[SourceLine]) -> tuple[int, int, int] | None:
         for index, spans in enumerate(gaps)
         if any(start < position < end for start, end in spans)
     ]
+    between = [line for line in lines[hits[0] : hits[-1] + 1] if line.stripped]
+    sparse = len(hits) < len(between) * MIN_COLUMN_SHARE
+    if sparse or (len(hits) < MIN_LOOSE_ROWS and len(hits) < len(between)):
+        return None  # a few wide gaps in justified prose are not a column
     return position, hits[0], hits[-1]
 
 

@@ -76,3 +76,16 @@ def test_a_text_file_that_is_binary_says_what_was_tried() -> None:
     )
     (refused,) = result.rejected
     assert "UTF-16" in refused.reason and "single-byte" in refused.reason
+
+
+def test_a_few_wide_gaps_in_justified_prose_are_not_columns() -> None:
+    text = (
+        "The kiln is    fired twice a year\n"
+        "with friends who stay up all night\n"
+        "and the wood   comes from the forest\n"
+        "near the studio where we work\n"
+        "every day of the week in summer\n"
+    )
+    (segment,) = reading_order(split_lines(text))
+    assert not isinstance(segment, Rows)
+    assert segment[0].text == "The kiln is fired twice a year"
