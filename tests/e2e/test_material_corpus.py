@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from adapters.cms.kirby.check import KirbySiteChecker
+from domain.issues import Severity
 from tests.e2e.conftest import run_kirbygen
 
 pytestmark = pytest.mark.slow
@@ -37,6 +39,7 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     artefacts = work / "site" / ".kirbygen"
     return _Generated(
         kind=kind,
+        site=work / "site",
         expected=json.loads((CORPUS / kind / "expected.json").read_text(encoding="utf-8")),
         schema=json.loads((artefacts / "schema.json").read_text(encoding="utf-8")),
         content=json.loads((artefacts / "content.json").read_text(encoding="utf-8")),
@@ -59,6 +62,11 @@ def test_the_site_is_titled_after_the_person_or_business_the_material_names(
     assert generated.report["name"] != folder_name
     best = generated.report["identity"]["candidates"][0]
     assert best["document"]  # the chosen name says where it was read
+
+
+def test_the_generated_site_passes_the_kirby_checks(generated: Any) -> None:
+    issues = KirbySiteChecker().check(generated.site)
+    assert [i for i in issues if i.severity is Severity.ERROR] == []
 
 
 def test_collections_hold_one_item_per_record_and_their_listing_text(generated: Any) -> None:

@@ -44,7 +44,13 @@ def table(rows: Sequence[Sequence[str]]) -> str:
     return f"<w:tbl>{cells}</w:tbl>"
 
 
-def docx(body_xml: str, *, document_xml: str | None = None, title: str | None = None) -> bytes:
+def docx(
+    body_xml: str,
+    *,
+    document_xml: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+) -> bytes:
     """A minimal Word document whose body is ``body_xml`` (or whose whole document part is
     ``document_xml``)."""
     document = document_xml or (
@@ -55,12 +61,14 @@ def docx(body_xml: str, *, document_xml: str | None = None, title: str | None = 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("word/document.xml", document)
-        if title is not None:
+        if title is not None or author is not None:
+            creator = f"<dc:creator>{escape(author)}</dc:creator>" if author else ""
+            named = f"<dc:title>{escape(title)}</dc:title>" if title else ""
             archive.writestr(
                 "docProps/core.xml",
                 '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
                 'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-                f"<dc:title>{escape(title)}</dc:title></cp:coreProperties>",
+                f"{named}{creator}</cp:coreProperties>",
             )
     return buffer.getvalue()
 
