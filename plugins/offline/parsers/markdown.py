@@ -36,7 +36,7 @@ _THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ 
 _LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(\S.*)$")
 # Bounded repeats keep a long line of "![" from costing quadratic time.
 _IMAGE = re.compile(r'!\[(?P<alt>[^\]]{0,500})\]\((?:<(?P<bracketed>[^>]{1,2000})>|'
-                    r'(?P<plain>[^)\s]{1,2000}))(?:\s+"[^"]{0,500}")?\)')  # fmt: skip
+                    r'(?P<plain>[^)\s]{1,2000}))(?:\s+"(?P<title>[^"]{0,500})")?\)')  # fmt: skip
 # "**Client:** ACME" and "**Client**: ACME" are how people bold their field names.
 _BOLD_KEY = re.compile(r"^(\*\*|__)([^*_:]{1,41})(?::\1|\1:)(\s+\S.*)$")
 
@@ -175,7 +175,12 @@ class _MarkdownBlocks:
                 char_start=line.start + match.start(),
                 char_end=line.start + match.end(),
             )
-            self._add(BlockKind.IMAGE, match.group("alt").strip(), locator, target=target)
+            alt = match.group("alt").strip()
+            self._add(BlockKind.IMAGE, alt, locator, target=target)
+            title = " ".join((match.group("title") or "").split())
+            if title and title != alt:
+                # An image's title is its caption: it stays on the page, below the image.
+                self._add(BlockKind.PARAGRAPH, title, locator)
         return True
 
     def _key_value(self, line: SourceLine, text: str | None = None) -> bool:

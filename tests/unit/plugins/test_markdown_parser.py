@@ -75,6 +75,7 @@ def test_blocks_in_order_with_kinds_levels_keys_and_targets() -> None:
         (BlockKind.LIST_ITEM, "timber frame with a glass roof", 0, None, None),
         (BlockKind.KEY_VALUE, "https://harbour.example", 0, "Website", None),
         (BlockKind.IMAGE, "Facade at dusk", 0, None, "images/harbour.jpg"),
+        (BlockKind.PARAGRAPH, "The facade", 0, None, None),  # the image's title: its caption
         (BlockKind.IMAGE, "Plan", 0, None, "plan 1.png"),
         (BlockKind.CODE, 'print("```")', 0, None, None),
         (BlockKind.HEADING, "Forest Pavilion", 2, None, None),
@@ -208,3 +209,11 @@ def test_hard_wrapped_prose_is_not_split_into_fields() -> None:
         (BlockKind.KEY_VALUE, "tools"),
     ]
     assert document.blocks[0].text.endswith("That is the point.")
+
+
+def test_an_images_title_is_kept_as_its_caption() -> None:
+    document = parse('# A\n\n![Cup](cup.jpg "Ash glaze, 2021")\n')
+    assert [(b.kind, b.text) for b in document.blocks[1:]] == [
+        (BlockKind.IMAGE, "Cup"),
+        (BlockKind.PARAGRAPH, "Ash glaze, 2021"),
+    ]
