@@ -47,4 +47,3 @@ def test_keys_repeated_in_a_file_describe_records_not_the_site() -> None:
 def test_an_address_is_not_a_name() -> None:
     identity = site_identity(_docs({"contact.txt": "Studio: Kvarnbygatan 14, 431 34 Mölndal\n"}))
     assert identity.title == ""
-
