@@ -23,7 +23,7 @@ from plugins.offline.facts import (
     item_facts,
 )
 from plugins.offline.identity import site_identity
-from plugins.offline.naming import humanise, plural, singular, slugify
+from plugins.offline.naming import humanise, plural, singular
 from plugins.offline.shape import EntityGroup, entity_groups
 from plugins.offline.values import classify, combine
 
@@ -82,12 +82,9 @@ def _entity(group: EntityGroup) -> Entity:
         fields.append(Field(id=BODY_FIELD, label="Text", type=FieldType.MARKDOWN))
     is_collection = group.kind is EntityKind.COLLECTION
     if is_collection:
-        # A heading names the listing as its writer wrote it ("Awards & Prizes"), unless it
-        # is the bare name of one item ("Writing"): the listing and its items would then
-        # share one name, and the listing's address would need a suffix.
+        # A heading names the listing as its writer wrote it ("Awards & Prizes").
         name = humanise(group.entity_id)
-        own = group.label and slugify(group.label) not in (group.entity_id, "")
-        plural_name = group.label if own else humanise(plural(group.entity_id))
+        plural_name = group.label or humanise(plural(group.entity_id))
     else:
         name = plural_name = humanise(group.entity_id)
     return Entity(
