@@ -39,7 +39,12 @@ class SourceText:
             whole = int(value)
             forms |= {str(whole), f"{whole:,}", f"{whole:,}".replace(",", " "),
                       f"{whole:,}".replace(",", ".")}  # fmt: skip
-        return any(self.has_text(form) for form in forms)
+        return any(self._has_number_form(form) for form in forms)
+
+    def _has_number_form(self, form: str) -> bool:
+        # A number is found only as a whole number: 0 is not in 2022, nor 1.5 in 11.55.
+        pattern = rf"(?<!\d)(?<!\d[.,]){re.escape(normalise(form))}(?![\d]|[.,]\d)"
+        return re.search(pattern, self.text) is not None
 
     def has_date(self, value: str) -> bool:
         if self.has_text(value):
