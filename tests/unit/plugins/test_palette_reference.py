@@ -43,7 +43,9 @@ def test_the_reference_covers_every_test_image() -> None:
 @pytest.mark.parametrize("name", sorted(_IMAGES))
 def test_the_palette_matches_the_recorded_one(name: str) -> None:
     recorded = [(swatch["hex"], swatch["share"]) for swatch in _REFERENCE[name]]
-    found = [(swatch.hex, swatch.share) for swatch in extract_palette(_IMAGES[name], IngestLimits())]
+    found = [
+        (swatch.hex, swatch.share) for swatch in extract_palette(_IMAGES[name], IngestLimits())
+    ]
     assert len(found) == len(recorded), (recorded, found)
     worst_e, worst_share = worst_pairing(recorded, found)
     assert worst_e < MAX_DELTA_E, (recorded, found)
