@@ -41,18 +41,29 @@ _SVG_ACTIVE = re.compile(
 )
 
 
+# The type of most files shows in their first bytes; only these need the whole file.
+_HEAD_READ_BYTES = 64 * 1024
+_WHOLE_FILE_TYPES = frozenset({ZIP, DOCX, SVG})
+_JSON_STARTS = (b"{", b"[")
+
+
 def detect_media_type(file: IO[bytes], name: str) -> str:
     """The accepted media type of a received file; raises UnsupportedMediaType/Unprocessable.
 
-    The whole file is read: a DOCX is told from other zips by its members, JSON by parsing it
-    and an SVG is searched throughout. Files are checked one at a time, each within the
-    per-file upload limit.
+    Only the first bytes are read when they decide (images, PDF, text, HTML), so a large
+    upload is never held whole in memory. The whole file is read where the type needs it: a
+    DOCX is told from other zips by its members, JSON by parsing it, and an SVG is searched
+    throughout for active content. Each file is within the per-file upload limit.
     """
     file.seek(0)
-    data = file.read()
+    data = file.read(_HEAD_READ_BYTES)
     if not data:
         raise Unprocessable(f"{name}: the file is empty", code="empty_file")
     detected = identify(data)
+    if detected in _WHOLE_FILE_TYPES or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in _JSON_STARTS:
+        file.seek(0)
+        data = file.read()
+        detected = identify(data)
     if detected == ZIP:
         raise UnsupportedMediaType(
             f"{name}: a zip archive that is not a Word (DOCX) document is not accepted"

@@ -82,3 +82,41 @@ def test_an_svg_that_could_run_or_fetch_anything_is_refused(body: bytes) -> None
     with pytest.raises(Unprocessable) as refused:
         detect(data, "logo.svg")
     assert refused.value.code == "svg_script"
+
+
+class _CountingReader(io.BytesIO):
+    """A received file that remembers the most it was asked to hand over at once."""
+
+    largest_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.largest_read = max(self.largest_read, len(chunk))
+        return chunk
+
+
+MIB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"A line of plain notes.\n", "text/plain"),
+        (PNG, "image/png"),
+        (b"%PDF-1.7\n", "application/pdf"),
+        (b"<!doctype html><title>x</title>\n", "text/html"),
+    ],
+)
+def test_a_large_file_whose_head_decides_is_not_read_whole(head: bytes, expected: str) -> None:
+    received = _CountingReader(head + b"x" * (8 * MIB))
+    assert detect_media_type(received, "big") == expected
+    assert received.largest_read <= 64 * 1024
+
+
+def test_json_and_svg_are_still_read_whole() -> None:
+    # '[' opens JSON only if the whole parses; a late script makes an SVG active.
+    late_script = PASSIVE_SVG[:-6] + b" " * (1 * MIB) + b"<script>x</script></svg>"
+    with pytest.raises(Unprocessable):
+        detect(late_script, "logo.svg")
+    big_json = b"[" + b"1," * (MIB // 2) + b"1]"
+    assert detect(big_json, "data.json") == "application/json"
