@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
+from application.recovery import RunRecovery
 from config.container import Container, runs_in_process
 from config.settings import AppEnv
 from entrypoints.http.context import Services
@@ -81,6 +85,20 @@ def build_services(container: Container) -> Services:
     )
 
 
+logger = logging.getLogger(__name__)
+
+
+async def _watch_for_lost_runs(recovery: RunRecovery, interval: float) -> None:
+    """Look for orphaned runs every ``interval`` seconds; a run is resumed once it was an
+    orphan at two looks in a row (never one between being recorded and being enqueued)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await recovery.recover(confirm=True)
+        except Exception:  # the next look may find the database back
+            logger.exception("looking for lost runs failed")
+
+
 def create_app(container: Container, *, run_worker: bool | None = None) -> KirbyGenApp:
     """The API on the container's adapters; with ``run_worker`` the in-process job worker
     runs for the app's lifetime (``kirbygen serve``). By default it does unless ``QUEUE_URL``
@@ -95,14 +113,23 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> Kirby
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        watch: asyncio.Task[None] | None = None
         if run_worker:
             await queue.start(container.job_handler())
             # Jobs of the in-process queue died with the process that ran them: their runs
             # resume here (from their last finished phase).
-            await container.run_recovery().recover()
+            recovery = container.run_recovery()
+            await recovery.recover()
+            # A dead process's lease may outlive a quick restart: later looks find its run.
+            interval = float(settings.worker.heartbeat_seconds)
+            watch = asyncio.create_task(_watch_for_lost_runs(recovery, interval))
         try:
             yield
         finally:
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
             await queue.stop()  # also lets go of a SAQ queue's connections
 
     middleware: list[Middleware] = []
