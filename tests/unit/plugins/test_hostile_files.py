@@ -92,9 +92,14 @@ HOSTILE = {
 GOOD = SourceFile("notes.md", b"# Notes\n\nStill read.\n")
 
 
+# The children's peak resident set (KiB) before the batch ran.
+CHILD_PEAKS: list[int] = []
+
+
 @pytest.fixture(scope="module")
 def batch() -> tuple[IngestResult, float, int]:
     sources = [GOOD, *(SourceFile(name, data) for name, (data, _, _) in HOSTILE.items())]
+    CHILD_PEAKS.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     tracemalloc.start()
     started = time.monotonic()
     try:
@@ -126,9 +131,13 @@ def test_the_rest_of_the_batch_is_still_read(batch: tuple[IngestResult, float, i
 def test_memory_and_time_stay_bounded(batch: tuple[IngestResult, float, int]) -> None:
     _, seconds, peak = batch
     assert peak < IN_PROCESS_PEAK_BYTES, f"peak {peak / MIB:.1f} MiB"
-    # PDFs are read in child processes; the largest of them stayed far below its cap.
+    # PDFs are read in child processes; the largest of them stayed far below its cap. The
+    # children's peak is kept for the whole test session (a browser or server started by an
+    # earlier test counts too), so it speaks for this batch only when the batch raised it;
+    # test_xml_bombs_memory measures every hostile file in a fresh process tree as well.
     child_peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert child_peak_kib * 1024 < LIMITS.pdf_memory_bytes
+    if child_peak_kib > CHILD_PEAKS[0]:
+        assert child_peak_kib * 1024 < LIMITS.pdf_memory_bytes
     assert seconds < 30
 
 
