@@ -101,7 +101,7 @@ def _type_schema(tp: Any, defs: dict[str, JsonSchema], notes: Mapping[str, str])
     if isinstance(tp, type) and attrs.has(tp):
         name = tp.__name__
         if name not in defs:
-            defs[name] = {}  # placeholder: recursive classes refer to themselves
+            defs[name] = {}  # reserved first, so a class that refers to itself finds its name
             defs[name] = _class_schema(tp, defs, notes)
         return {"$ref": _DEFS_PREFIX + name}
     raise TypeError(f"no JSON schema for {tp!r}")
