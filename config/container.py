@@ -64,6 +64,7 @@ from application.tools import GenerationTools
 from application.uploads import UploadLimits, UploadService
 from application.versions import SiteVersions, VersioningConfig, VersionService
 from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
+from config.backup_settings import require_backup
 from config.secrets import resolve_secrets
 from config.settings import Settings, SkillsMode, WorkerSettings
 from domain.llm import ModelSkillSettings
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
     import redis
 
     from adapters.s3.storage import S3Storage
+    from application.backup import DatabaseBackup
 
 
 def _engine(url: str, pool: DatabasePool) -> Iterator[Engine]:
@@ -123,6 +125,36 @@ def _s3_storage(s3: S3Settings) -> Iterator[S3Storage]:
         yield storage
     finally:
         storage.close()
+
+
+def _database_backup(settings: Settings, clock: SystemClock) -> Iterator[DatabaseBackup]:
+    """`kirbygen backup`: pg_dump to the backup bucket, reached with its own credentials."""
+    from adapters.postgres_dump import PgDumpTool
+    from adapters.s3.storage import S3Options, S3Storage
+    from application.backup import BackupPolicy, DatabaseBackup
+
+    backup = settings.backup
+    require_backup(backup, settings.database_url)
+    store = S3Storage(
+        S3Options(
+            bucket=backup.bucket,
+            region=backup.region,
+            access_key_id=backup.access_key_id,
+            secret_access_key=backup.secret_access_key,
+            endpoint=backup.endpoint,
+            path_style=backup.path_style,
+        )
+    )
+    try:
+        yield DatabaseBackup(
+            dumper=PgDumpTool(settings.database_url, bin_dir=backup.pg_bin_dir),
+            store=store,
+            clock=clock,
+            policy=BackupPolicy(prefix=backup.prefix, keep_days=backup.keep_days),
+            report=lambda line: print(line, flush=True),
+        )
+    finally:
+        store.close()
 
 
 def _s3_probe(storage: S3Storage) -> object:
@@ -552,6 +584,9 @@ class Container(containers.DeclarativeContainer):
         workspace=providers.Callable(_deployment_workspace, settings.provided.data_dir),
         clock=clock,
     )
+
+    # `kirbygen backup`: built only when asked for (it needs the backup bucket's settings).
+    database_backup = providers.Resource(_database_backup, settings, clock)
 
     generation_job_handler = providers.Singleton(
         GenerationJobHandler,

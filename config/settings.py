@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from config.backends import Backends, Problems, read_backends
+from config.backup_settings import BackupSettings, load_backup_settings
 from config.deploy_settings import DeploySettings, load_deploy_settings
 from domain.documents import IngestLimits
 from domain.errors import InvalidInput
@@ -184,6 +185,7 @@ class Settings:
     claude: ClaudeSettings = ClaudeSettings()
     backends: Backends = Backends()
     deploy: DeploySettings = DeploySettings()
+    backup: BackupSettings = BackupSettings()
 
     @property
     def uses_claude(self) -> bool:
@@ -303,6 +305,7 @@ def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
         ingest=_ingest_limits(env, limits.max_file_bytes),
         worker=_worker_settings(env),
         deploy=load_deploy_settings(env),
+        backup=load_backup_settings(env),
     )
 
 

@@ -39,3 +39,10 @@ class RunDeferred(KirbyGenError):
         if delay_seconds < 0:
             raise ValueError("delay_seconds must not be negative")
         self.delay_seconds = delay_seconds
+
+
+class DumpFailed(KirbyGenError):
+    """A database dump, its check or its restore did not complete; what exists of it is not
+    a backup."""
+
+    code = "dump_failed"

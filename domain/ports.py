@@ -83,6 +83,27 @@ class SiteArchiver(Protocol):
         ...
 
 
+class DatabaseDumper(Protocol):
+    """Whole-database dumps in the database's own portable format (PostgreSQL: pg_dump's
+    custom format), read and written as streams so a large database never sits in memory."""
+
+    def dump(self) -> AbstractContextManager[BinaryIO]:
+        """The dump's bytes as they are made. Leaving the block normally waits for the dump
+        to end and raises ``DumpFailed`` when it did not complete (a partial dump is never a
+        success); leaving it with an exception stops the dump."""
+        ...
+
+    def check(self, dump: BinaryIO) -> None:
+        """Read the whole dump from ``dump`` as a restore would; raises ``DumpFailed`` when it
+        is not a complete, readable dump."""
+        ...
+
+    def restore(self, dump: BinaryIO) -> None:
+        """Restore the dump read from ``dump`` into the configured database, which must be
+        empty, in one transaction; raises ``DumpFailed`` otherwise."""
+        ...
+
+
 class DependencyProbe(Protocol):
     """Checks that one external dependency answers (for the readiness endpoint)."""
 
