@@ -50,4 +50,3 @@ def backup_command(args: argparse.Namespace, container: Container, settings: Set
     else:
         service.run()
     return EXIT_OK
-

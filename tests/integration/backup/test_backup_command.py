@@ -6,6 +6,7 @@ line, and leaves no partial dump behind."""
 from __future__ import annotations
 
 import hashlib
+import socket
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -194,8 +195,12 @@ def test_a_dump_cut_short_is_never_reported_as_a_backup(
 def test_an_unreachable_bucket_fails_before_dumping(
     backup_env: S3Options, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("BACKUP_S3_ENDPOINT", "http://127.0.0.1:9")  # discard port: closed
-    assert cli(["backup"]) == 1
+    # A port bound but not listening refuses connections for as long as the socket is open.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("BACKUP_S3_ENDPOINT", f"http://127.0.0.1:{closed.getsockname()[1]}")
+        assert cli(["backup"]) == 1
     captured = capsys.readouterr()
     assert captured.err.startswith("kirbygen: listing the backup bucket failed: ")
+    assert "Could not connect" in captured.err
     assert "dumping" not in captured.out
