@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from entrypoints import archive_cli, deploy_cli, generate_cli, server_cli, site_cli
+from entrypoints import archive_cli, deploy_cli, generate_cli, server_cli, site_cli, smoke_cli
 from entrypoints.cli_support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -29,6 +29,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     server_cli.add_parsers,
     deploy_cli.add_parsers,
     archive_cli.add_parsers,
+    smoke_cli.add_parsers,
 )
 
 
