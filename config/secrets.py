@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
+import tempfile
 from pathlib import Path
 
 import attrs
@@ -41,17 +43,67 @@ def resolve_secrets(settings: Settings) -> Secrets:
 
 
 def _local_secrets(path: Path) -> dict[str, str]:
+    """The kept secrets; made (atomically, owner-only) when the file does not exist yet.
+
+    A file that exists but cannot be used is an error, never replaced: new secrets would end
+    every login session, so that is for the owner to choose."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if all(isinstance(stored.get(name), str) and stored[name] for name in _NAMES):
-            return {name: stored[name] for name in _NAMES}
-    except (OSError, ValueError):
+        return _read_kept(path)
+    except FileNotFoundError:
         pass
     fresh = {name: secrets.token_urlsafe(48) for name in _NAMES}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(fresh, handle)
-    temp.replace(path)
+    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=".secrets-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
+            json.dump(fresh, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # A link never replaces: when another process made the file meanwhile, its secrets win.
+        os.link(temp, path)
+    except FileExistsError:
+        return _read_kept(path)
+    finally:
+        os.unlink(temp)
     return fresh
+
+
+def _read_kept(path: Path) -> dict[str, str]:
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise _unusable(path, "is not a file")
+        if mode & 0o077:
+            raise _unusable(
+                path,
+                f"can be read by other users (mode {stat.S_IMODE(mode):o})",
+                f"run `chmod 600 {path}`",
+            )
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _unusable(path, f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise _unusable(path, "is corrupt (not UTF-8 text)") from None
+    try:
+        stored = json.loads(text)
+    except ValueError:
+        raise _unusable(path, "is corrupt (not valid JSON)") from None
+    if not isinstance(stored, dict):
+        raise _unusable(path, "is corrupt (not a JSON object)")
+    bad = [name for name in _NAMES if not isinstance(stored.get(name), str) or not stored[name]]
+    if bad:
+        raise _unusable(path, f"is corrupt ({', '.join(bad)} missing or empty)")
+    return {name: stored[name] for name in _NAMES}
+
+
+def _unusable(path: Path, problem: str, fix: str = "") -> InvalidInput:
+    start_over = (
+        "delete it to start over (new secrets are made at the next start and every login "
+        "session ends), or set JWT_SECRET and SESSION_SECRET"
+    )
+    return InvalidInput(
+        f"the local secrets file {path} {problem}: {fix + ', or ' if fix else ''}{start_over}",
+        code="secrets_file_unusable",
+    )

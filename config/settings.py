@@ -37,6 +37,19 @@ class AppEnv(enum.StrEnum):
     PRODUCTION = "production"
 
 
+class LogLevel(enum.StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+    CRITICAL = "critical"
+
+
+class LogFormat(enum.StrEnum):
+    TEXT = "text"  # readable lines for a terminal
+    JSON = "json"  # one JSON object per line for a log collector
+
+
 class SkillsMode(enum.StrEnum):
     AUTO = "auto"  # Claude when an API key is set, offline otherwise
     OFFLINE = "offline"
@@ -298,8 +311,8 @@ def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
         skills=skills,
         claude=claude,
         load_entry_points=env.get("KIRBYGEN_DISABLE_PLUGINS", "") not in ("1", "true"),
-        log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
-        log_format=(env.get("LOG_FORMAT") or "text").lower(),
+        log_level=_choice(env, "LOG_LEVEL", LogLevel, "info").upper(),
+        log_format=_choice(env, "LOG_FORMAT", LogFormat, "text"),
         limits=limits,
         http=_http_settings(env),
         ingest=_ingest_limits(env, limits.max_file_bytes),
