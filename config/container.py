@@ -1,94 +1,93 @@
-"""The composition root: the only place that knows which adapter serves which port."""
+"""The composition root: the only place that knows which adapter serves which port.
+
+Nothing behind a provider is imported here: providers name their factories as
+"module:name" (`_lazy`), so `kirbygen generate` never loads the web server, the database or a
+cloud client, and each command starts with only what it uses (bench/startup.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from importlib import metadata
+import importlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dependency_injector import containers, providers
-from sqlalchemy.engine import Engine
-
-from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.tokens import JwtAccessTokens, JwtPreviewTokens
-from adapters.cms.kirby.adapter import KirbyAdapter
-from adapters.cms.kirby.check import KirbySiteChecker
-from adapters.cms.kirby.merge import KirbyContentMerger
-from adapters.cms.kirby.site_reader import read_site_spec
-from adapters.cms.static_html import StaticHtmlExporter
-from adapters.deploy.local import LocalDeployer
-from adapters.deploy.s3 import S3SiteDeployer
-from adapters.git.cli import GitCli
-from adapters.local.clock import SystemClock, UuidGenerator
-from adapters.local.job_queue import InProcessJobQueue
-from adapters.local.material import MaterialLimits, read_material
-from adapters.local.probes import InProcessQueueProbe, StorageProbe
-from adapters.local.progress import InProcessProgressHub
-from adapters.local.rate_limit import InMemoryRateLimiter
-from adapters.local.site_archive import ZipSiteArchiver
-from adapters.local.site_output import LocalSiteOutput
-from adapters.local.storage import LocalStorage
-from adapters.render.deployer import RenderDeployer
-from adapters.sql.database import create_engine_for, upgrade
-from adapters.sql.deployments import SqlDeploymentRepository
-from adapters.sql.probe import DatabaseProbe
-from adapters.sql.repository import SqlProjectRepository
-from adapters.sql.sessions import SqlSessionStore
-from application.access import ProjectAccess
-from application.accounts import AccountService, LoginLimit
-from application.conversation import ConversationService
-from application.deployments import (
-    DEPLOY_JOB,
-    DeploymentJobHandler,
-    DeploymentService,
-    DeploymentWorkspace,
-    JobRouter,
-    PublishSite,
-    StopRequests,
-)
-from application.generate import GenerateSite
-from application.hand_edits import KeepHandEdits
-from application.locks import ProjectLocks
-from application.metered_model import MeteredLanguageModel
-from application.outputs import OutputService
-from application.projects import ProjectService
-from application.readiness import Readiness
-from application.recovery import RunRecovery
-from application.run_attempt import RunLimits
-from application.run_events import RunEvents
-from application.run_job import GenerationJobHandler
-from application.runs import RunService
-from application.schemas import SchemaService, SchemaStore
-from application.tools import GenerationTools
-from application.uploads import UploadLimits, UploadService
-from application.versions import SiteVersions, VersioningConfig, VersionService
 from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
-from config.backup_settings import require_backup
-from config.secrets import resolve_secrets
 from config.settings import Settings, SkillsMode, WorkerSettings
-from domain.llm import ModelSkillSettings
-from domain.ports import GitIdentity, LanguageModel
-from domain.project import Phase
-from domain.validation import SchemaLimits
-from plugins.manager import PluginSkillRegistry, build_plugin_manager
+
+if TYPE_CHECKING:
+    import redis
+    from sqlalchemy.engine import Engine
+
+    from adapters.deploy.local import LocalDeployer
+    from adapters.local.clock import SystemClock
+    from adapters.s3.storage import S3Storage
+    from application.backup import DatabaseBackup
+    from application.deployments import DeploymentWorkspace, JobRouter
+    from application.run_attempt import RunLimits
+    from application.versions import VersioningConfig
+    from domain.llm import ModelSkillSettings
+    from domain.ports import LanguageModel
+
+
+_UNUSED_EXTRAS = (
+    "starlette",
+    "werkzeug",
+    "fastapi",
+    "fast_depends",
+    "pydantic_settings",
+    "pydantic",
+)
+
+
+class _RefuseUnusedExtras:
+    """An import finder that makes importing dependency-injector's unused extras fail: its
+    wiring module imports Starlette, Werkzeug and FastAPI, its providers pydantic-settings
+    (else pydantic), each only to support a framework this project does not wire. A command
+    that needs none of them must not pay for them; loaded modules stay as they are."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name.partition(".")[0] in _UNUSED_EXTRAS:
+            raise ModuleNotFoundError(f"{name} is not needed by dependency-injector here")
+
+
+_refuse = _RefuseUnusedExtras()
+sys.meta_path.insert(0, _refuse)
+try:
+    from dependency_injector import containers, providers
+finally:
+    sys.meta_path.remove(_refuse)
+
+# Every "module:name" a provider imports on first use; tests import each of them.
+LAZY_TARGETS: list[str] = []
+
+
+def _lazy(target: str) -> Callable[..., Any]:
+    """Calls `module:name`, imported on the first call: a command loads only the adapters
+    and services it asks the container for."""
+    module_name, _, name = target.partition(":")
+    LAZY_TARGETS.append(target)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module_name), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
 def package_version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("kirby-gen")
     except metadata.PackageNotFoundError:
         return "0+unknown"
 
 
-if TYPE_CHECKING:
-    import redis
-
-    from adapters.s3.storage import S3Storage
-    from application.backup import DatabaseBackup
-
-
 def _engine(url: str, pool: DatabasePool) -> Iterator[Engine]:
+    from adapters.sql.database import create_engine_for
+
     engine = create_engine_for(
         url,
         pool_size=pool.size,
@@ -132,6 +131,7 @@ def _database_backup(settings: Settings, clock: SystemClock) -> Iterator[Databas
     from adapters.postgres_dump import PgDumpTool
     from adapters.s3.storage import S3Options, S3Storage
     from application.backup import BackupPolicy, DatabaseBackup
+    from config.backup_settings import require_backup
 
     backup = settings.backup
     require_backup(backup, settings.database_url)
@@ -217,6 +217,7 @@ def _language_model(settings: Settings) -> Iterator[LanguageModel | None]:
         yield None
         return
     from adapters.anthropic.model import AnthropicLanguageModel  # the SDK loads only when used
+    from application.metered_model import MeteredLanguageModel
 
     model = AnthropicLanguageModel(settings.claude)
     try:
@@ -226,6 +227,8 @@ def _language_model(settings: Settings) -> Iterator[LanguageModel | None]:
 
 
 def _model_skill_settings(settings: Settings) -> ModelSkillSettings:
+    from domain.llm import ModelSkillSettings
+
     claude = settings.claude
     return ModelSkillSettings(
         documents_per_call=claude.documents_per_call,
@@ -284,6 +287,9 @@ def _saq_probe(settings: Settings) -> object:
 
 
 def _run_limits(worker: WorkerSettings) -> RunLimits:
+    from application.run_attempt import RunLimits
+    from domain.project import Phase
+
     return RunLimits(
         phase_timeouts={Phase(name): float(s) for name, s in worker.phase_timeouts},
         lease_seconds=worker.heartbeat_seconds,
@@ -291,6 +297,8 @@ def _run_limits(worker: WorkerSettings) -> RunLimits:
 
 
 def _local_deployer(**options: Any) -> Iterator[LocalDeployer]:
+    from adapters.deploy.local import LocalDeployer
+
     deployer = LocalDeployer(**options)
     try:
         yield deployer
@@ -299,6 +307,9 @@ def _local_deployer(**options: Any) -> Iterator[LocalDeployer]:
 
 
 def _versioning_config(settings: Settings) -> VersioningConfig:
+    from application.versions import VersioningConfig
+    from domain.ports import GitIdentity
+
     git = settings.deploy.git
     return VersioningConfig(
         repos_dir=git.repos_dir or settings.data_dir / "sites",
@@ -312,37 +323,49 @@ def _versioning_config(settings: Settings) -> VersioningConfig:
 
 
 def _deployment_workspace(data_dir: Path) -> DeploymentWorkspace:
+    from application.deployments import DeploymentWorkspace
+
     # Deployment jobs check versions out here; a local deployment serves from its folder.
     return DeploymentWorkspace(data_dir / "deployments")
+
+
+def _job_router(generation: object, deployment: object) -> JobRouter:
+    """The queue's one handler: generation runs and deployments, by the job's kind."""
+    from application.deployments import DEPLOY_JOB, JobRouter
+
+    return JobRouter({"generate": generation, DEPLOY_JOB: deployment})  # type: ignore[dict-item]
 
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
-    clock = providers.Singleton(SystemClock)
-    ids = providers.Singleton(UuidGenerator)
+    clock = providers.Singleton(_lazy("adapters.local.clock:SystemClock"))
+    ids = providers.Singleton(_lazy("adapters.local.clock:UuidGenerator"))
     version = providers.Callable(package_version)
 
     plugin_manager = providers.Singleton(
-        build_plugin_manager, load_entry_points=settings.provided.load_entry_points
+        _lazy("plugins.manager:build_plugin_manager"),
+        load_entry_points=settings.provided.load_entry_points,
     )
     # The Claude family serves the model-backed slots when settings.uses_claude.
     language_model = providers.Resource(_language_model, settings)
     skills = providers.Singleton(
-        PluginSkillRegistry,
+        _lazy("plugins.manager:PluginSkillRegistry"),
         plugin_manager,
         language_model,
         settings=providers.Callable(_model_skill_settings, settings),
         fallback=providers.Callable(_falls_back, settings),
     )
 
-    cms = providers.Singleton(KirbyAdapter)
-    site_checker = providers.Singleton(KirbySiteChecker)
-    site_output = providers.Singleton(LocalSiteOutput)
-    content_merger = providers.Singleton(KirbyContentMerger)
+    cms = providers.Singleton(_lazy("adapters.cms.kirby.adapter:KirbyAdapter"))
+    site_checker = providers.Singleton(_lazy("adapters.cms.kirby.check:KirbySiteChecker"))
+    site_output = providers.Singleton(_lazy("adapters.local.site_output:LocalSiteOutput"))
+    content_merger = providers.Singleton(_lazy("adapters.cms.kirby.merge:KirbyContentMerger"))
     # Regenerating into a folder keeps the owner's edits of its content (read back from it).
-    hand_edits = providers.Singleton(KeepHandEdits, merger=content_merger, reader=site_output)
-    static_exporter = providers.Singleton(StaticHtmlExporter)
+    hand_edits = providers.Singleton(
+        _lazy("application.hand_edits:KeepHandEdits"), merger=content_merger, reader=site_output
+    )
+    static_exporter = providers.Singleton(_lazy("adapters.cms.static_html:StaticHtmlExporter"))
 
     backends = settings.provided.backends
     redis_settings = backends.redis
@@ -352,37 +375,43 @@ class Container(containers.DeclarativeContainer):
 
     storage = providers.Selector(
         settings.provided.storage_type,
-        local=providers.Singleton(LocalStorage, root=settings.provided.data_dir),
+        local=providers.Singleton(
+            _lazy("adapters.local.storage:LocalStorage"), root=settings.provided.data_dir
+        ),
         s3=providers.Resource(_s3_storage, backends.s3),
     )
     storage_probe = providers.Selector(
         settings.provided.storage_type,
-        local=providers.Singleton(StorageProbe, storage),
+        local=providers.Singleton(_lazy("adapters.local.probes:StorageProbe"), storage),
         s3=providers.Singleton(_s3_probe, storage),
     )
-    site_archiver = providers.Singleton(ZipSiteArchiver)
+    site_archiver = providers.Singleton(_lazy("adapters.local.site_archive:ZipSiteArchiver"))
     engine = providers.Resource(
         _engine, url=settings.provided.effective_database_url, pool=backends.pool
     )
     # Brings the database to the latest schema revision (`kirbygen db upgrade`, `serve`).
-    migrate_database = providers.Callable(upgrade, settings.provided.effective_database_url)
-    repository = providers.Singleton(SqlProjectRepository, engine)
+    migrate_database = providers.Callable(
+        _lazy("adapters.sql.database:upgrade"), settings.provided.effective_database_url
+    )
+    repository = providers.Singleton(_lazy("adapters.sql.repository:SqlProjectRepository"), engine)
 
     schema_limits = providers.Singleton(
-        SchemaLimits,
+        _lazy("domain.validation:SchemaLimits"),
         max_entities=settings.provided.limits.max_entities,
         max_fields_per_entity=settings.provided.limits.max_fields_per_entity,
     )
     material_limits = providers.Singleton(
-        MaterialLimits,
+        _lazy("adapters.local.material:MaterialLimits"),
         max_file_bytes=settings.provided.limits.max_file_bytes,
         max_files=settings.provided.limits.max_source_files,
     )
-    material_reader = providers.Callable(read_material, limits=material_limits)
+    material_reader = providers.Callable(
+        _lazy("adapters.local.material:read_material"), limits=material_limits
+    )
     # Checkpoints of a CLI run live beside the site they produced.
-    checkpoint_storage = providers.Factory(LocalStorage)
+    checkpoint_storage = providers.Factory(_lazy("adapters.local.storage:LocalStorage"))
     generation_tools = providers.Singleton(
-        GenerationTools,
+        _lazy("application.tools:GenerationTools"),
         skills=skills,
         cms=cms,
         output=site_output,
@@ -392,69 +421,77 @@ class Container(containers.DeclarativeContainer):
         version=version,
     )
     generate_site = providers.Factory(
-        GenerateSite, tools=generation_tools, clock=clock, hand_edits=hand_edits
+        _lazy("application.generate:GenerateSite"),
+        tools=generation_tools,
+        clock=clock,
+        hand_edits=hand_edits,
     )
 
     # --- the API and its in-process worker ---------------------------------------------------
     http = settings.provided.http
     sessions = providers.Selector(
         backends.session_backend,
-        sql=providers.Singleton(SqlSessionStore, engine, clock),
+        sql=providers.Singleton(_lazy("adapters.sql.sessions:SqlSessionStore"), engine, clock),
         redis=providers.Singleton(_redis_sessions, redis_client, clock, redis_settings),
     )
-    secrets = providers.Singleton(resolve_secrets, settings)
-    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    secrets = providers.Singleton(_lazy("config.secrets:resolve_secrets"), settings)
+    password_hasher = providers.Singleton(_lazy("adapters.auth.passwords:Argon2PasswordHasher"))
     access_tokens = providers.Singleton(
-        JwtAccessTokens,
+        _lazy("adapters.auth.tokens:JwtAccessTokens"),
         secrets.provided.jwt_secret,
         lifetime_seconds=http.access_token_seconds,
         clock=clock,
     )
     rate_limiter = providers.Selector(
         redis_mode,
-        local=providers.Singleton(InMemoryRateLimiter, clock),
+        local=providers.Singleton(_lazy("adapters.local.rate_limit:InMemoryRateLimiter"), clock),
         redis=providers.Singleton(_redis_rate_limiter, redis_client, clock, redis_settings),
     )
     # QUEUE_URL empty: `serve` works on runs itself; else SAQ, worked on by `kirbygen worker`.
     queue_mode = providers.Callable(_queue_mode, settings)
     job_queue = providers.Selector(
         queue_mode,
-        inprocess=providers.Singleton(InProcessJobQueue),
+        inprocess=providers.Singleton(_lazy("adapters.local.job_queue:InProcessJobQueue")),
         saq=providers.Singleton(_saq_queue, settings),
     )
     progress_stream = providers.Selector(
         redis_mode,
-        local=providers.Singleton(InProcessProgressHub),
+        local=providers.Singleton(_lazy("adapters.local.progress:InProcessProgressHub")),
         redis=providers.Singleton(_redis_progress, redis_client, redis_settings),
     )
-    run_events = providers.Singleton(RunEvents, repository=repository, stream=progress_stream)
-    database_probe = providers.Singleton(DatabaseProbe, engine)
+    run_events = providers.Singleton(
+        _lazy("application.run_events:RunEvents"), repository=repository, stream=progress_stream
+    )
+    database_probe = providers.Singleton(_lazy("adapters.sql.probe:DatabaseProbe"), engine)
     queue_probe = providers.Selector(
         queue_mode,
-        inprocess=providers.Singleton(InProcessQueueProbe, job_queue),
+        inprocess=providers.Singleton(
+            _lazy("adapters.local.probes:InProcessQueueProbe"), job_queue
+        ),
         saq=providers.Singleton(_saq_probe, settings),
     )
     redis_probe = providers.Resource(_redis_probe, redis_settings)
     readiness = providers.Selector(
         redis_mode,
         local=providers.Singleton(
-            Readiness, providers.Callable(_probes, database_probe, storage_probe, queue_probe)
+            _lazy("application.readiness:Readiness"),
+            providers.Callable(_probes, database_probe, storage_probe, queue_probe),
         ),
         redis=providers.Singleton(
-            Readiness,
+            _lazy("application.readiness:Readiness"),
             providers.Callable(_probes, database_probe, redis_probe, storage_probe, queue_probe),
         ),
     )
-    project_access = providers.Singleton(ProjectAccess, repository)
-    schema_store = providers.Singleton(SchemaStore, storage)
+    project_access = providers.Singleton(_lazy("application.access:ProjectAccess"), repository)
+    schema_store = providers.Singleton(_lazy("application.schemas:SchemaStore"), storage)
     upload_limits = providers.Singleton(
-        UploadLimits,
+        _lazy("application.uploads:UploadLimits"),
         max_file_bytes=http.max_upload_bytes,
         max_request_bytes=http.max_request_bytes,
         max_files=http.max_files_per_request,
     )
     projects = providers.Singleton(
-        ProjectService,
+        _lazy("application.projects:ProjectService"),
         repository=repository,
         storage=storage,
         sessions=sessions,
@@ -464,7 +501,7 @@ class Container(containers.DeclarativeContainer):
         ttl_seconds=http.session_ttl_seconds,
     )
     accounts = providers.Singleton(
-        AccountService,
+        _lazy("application.accounts:AccountService"),
         repository=repository,
         hasher=password_hasher,
         tokens=access_tokens,
@@ -472,7 +509,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         projects=projects,
         login_limit=providers.Factory(
-            LoginLimit,
+            _lazy("application.accounts:LoginLimit"),
             limiter=rate_limiter,
             max_attempts=http.rate_limit_login_account_max_requests,
             window_ms=http.rate_limit_window_ms,
@@ -481,16 +518,16 @@ class Container(containers.DeclarativeContainer):
         session_ttl_seconds=http.session_ttl_seconds,
     )
     uploads = providers.Singleton(
-        UploadService,
+        _lazy("application.uploads:UploadService"),
         repository=repository,
         storage=storage,
         access=project_access,
         clock=clock,
         ids=ids,
     )
-    project_locks = providers.Singleton(ProjectLocks, sessions)
+    project_locks = providers.Singleton(_lazy("application.locks:ProjectLocks"), sessions)
     schemas = providers.Singleton(
-        SchemaService,
+        _lazy("application.schemas:SchemaService"),
         repository=repository,
         store=schema_store,
         access=project_access,
@@ -499,7 +536,7 @@ class Container(containers.DeclarativeContainer):
         locks=project_locks,
     )
     conversation = providers.Singleton(
-        ConversationService,
+        _lazy("application.conversation:ConversationService"),
         repository=repository,
         storage=storage,
         sessions=sessions,
@@ -515,7 +552,7 @@ class Container(containers.DeclarativeContainer):
         locks=project_locks,
     )
     runs = providers.Singleton(
-        RunService,
+        _lazy("application.runs:RunService"),
         repository=repository,
         sessions=sessions,
         queue=job_queue,
@@ -527,42 +564,59 @@ class Container(containers.DeclarativeContainer):
         locks=project_locks,
     )
     preview_tokens = providers.Singleton(
-        JwtPreviewTokens,
+        _lazy("adapters.auth.tokens:JwtPreviewTokens"),
         secrets.provided.jwt_secret,
         lifetime_seconds=http.preview_token_seconds,
         clock=clock,
     )
     outputs = providers.Singleton(
-        OutputService, storage=storage, access=project_access, preview_tokens=preview_tokens
+        _lazy("application.outputs:OutputService"),
+        storage=storage,
+        access=project_access,
+        preview_tokens=preview_tokens,
     )
     # --- versioning and deployments -------------------------------------------------------
     deploy_settings = settings.provided.deploy
-    git = providers.Singleton(GitCli)
+    git = providers.Singleton(_lazy("adapters.git.cli:GitCli"))
     site_versions = providers.Singleton(
-        SiteVersions, git, providers.Callable(_versioning_config, settings)
+        _lazy("application.versions:SiteVersions"),
+        git,
+        providers.Callable(_versioning_config, settings),
     )
     versions = providers.Singleton(
-        VersionService, versions=site_versions, repository=repository, access=project_access
+        _lazy("application.versions:VersionService"),
+        versions=site_versions,
+        repository=repository,
+        access=project_access,
     )
-    deployment_records = providers.Singleton(SqlDeploymentRepository, engine)
+    deployment_records = providers.Singleton(
+        _lazy("adapters.sql.deployments:SqlDeploymentRepository"), engine
+    )
     # Reads a generated site folder back (``kirbygen deploy SITE`` exports it again).
-    site_spec_reader = providers.Object(read_site_spec)
+    site_spec_reader = providers.Object(_lazy("adapters.cms.kirby.site_reader:read_site_spec"))
     # A Resource: shutting the container down stops the servers it started.
     local_deployer = providers.Resource(
         _local_deployer,
         kirby_core=deploy_settings.kirby_core,
         php=deploy_settings.php_binary,
         host=deploy_settings.local_host,
-        should_stop=providers.Singleton(StopRequests, sessions),
+        should_stop=providers.Singleton(_lazy("application.deployments:StopRequests"), sessions),
     )
-    render_deployer = providers.Singleton(RenderDeployer, deploy_settings.render, git)
-    s3_deployer = providers.Singleton(S3SiteDeployer, deploy_settings.s3)
+    render_deployer = providers.Singleton(
+        _lazy("adapters.render.deployer:RenderDeployer"), deploy_settings.render, git
+    )
+    s3_deployer = providers.Singleton(
+        _lazy("adapters.deploy.s3:S3SiteDeployer"), deploy_settings.s3
+    )
     deployers = providers.Dict(local=local_deployer, render=render_deployer, s3=s3_deployer)
     publish_site = providers.Singleton(
-        PublishSite, deployers=deployers, records=deployment_records, clock=clock
+        _lazy("application.deployments:PublishSite"),
+        deployers=deployers,
+        records=deployment_records,
+        clock=clock,
     )
     deployments = providers.Singleton(
-        DeploymentService,
+        _lazy("application.deployments:DeploymentService"),
         repository=repository,
         records=deployment_records,
         versions=site_versions,
@@ -576,7 +630,7 @@ class Container(containers.DeclarativeContainer):
         ttl_seconds=http.session_ttl_seconds,
     )
     deployment_job_handler = providers.Singleton(
-        DeploymentJobHandler,
+        _lazy("application.deployments:DeploymentJobHandler"),
         repository=repository,
         records=deployment_records,
         versions=site_versions,
@@ -589,7 +643,7 @@ class Container(containers.DeclarativeContainer):
     database_backup = providers.Resource(_database_backup, settings, clock)
 
     generation_job_handler = providers.Singleton(
-        GenerationJobHandler,
+        _lazy("application.run_job:GenerationJobHandler"),
         repository=repository,
         storage=storage,
         schemas=schema_store,
@@ -607,7 +661,7 @@ class Container(containers.DeclarativeContainer):
     # Finds runs left active by a process that died (start-up in-process, now and then in
     # `kirbygen worker`).
     run_recovery = providers.Singleton(
-        RunRecovery,
+        _lazy("application.recovery:RunRecovery"),
         repository=repository,
         sessions=sessions,
         queue=job_queue,
@@ -616,10 +670,8 @@ class Container(containers.DeclarativeContainer):
         max_resumes=settings.provided.worker.max_resumes,
         ttl_seconds=http.session_ttl_seconds,
     )
-    # The queue's one handler: generation runs and deployments, by the job's kind.
     job_handler = providers.Singleton(
-        JobRouter,
-        providers.Dict({"generate": generation_job_handler, DEPLOY_JOB: deployment_job_handler}),
+        _job_router, generation=generation_job_handler, deployment=deployment_job_handler
     )
 
 

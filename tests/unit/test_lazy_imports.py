@@ -81,3 +81,31 @@ def test_help_imports_only_the_standard_library(tmp_path: Path) -> None:
     ours = sorted(m for m in added if _top(m) == "entrypoints")
     assert "entrypoints.cli" in ours
     assert not any(m.startswith("entrypoints.http") for m in ours), ours
+
+
+def test_offline_generate_imports_no_server_database_cloud_or_model_client(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    args = ["generate", str(EXAMPLE), "--out", str(site), "--skills", "offline", "--json"]
+    modules = _modules_of(args, tmp_path)
+    assert (site / "content").is_dir()  # the example really was generated
+    loaded = sorted({_top(m) for m in modules} & set(NOT_FOR_GENERATE))
+    assert loaded == [], f"`kirbygen generate` imports {loaded}"
+
+
+def test_help_of_generate_imports_no_container(tmp_path: Path) -> None:
+    modules = _modules_of(["generate", "--help"], tmp_path)
+    assert "config.container" not in modules
+    assert "dependency_injector" not in modules
+
+
+def test_every_lazy_provider_names_something_importable() -> None:
+    import importlib
+
+    from config.container import LAZY_TARGETS
+
+    assert len(LAZY_TARGETS) > 40
+    for target in LAZY_TARGETS:
+        module_name, _, name = target.partition(":")
+        assert callable(getattr(importlib.import_module(module_name), name)), target
