@@ -20,6 +20,7 @@ from domain.documents import (
     RejectionCode,
     SourceFile,
 )
+from domain.errors import DependencyUnavailable
 from domain.media_types import CLAIMED_BY_SUFFIX, IMAGE_TYPES, identify
 from domain.names import unsafe_name_reason
 from domain.ports import DocumentParser
@@ -97,6 +98,8 @@ def read_source(
         return parser.parse(typed, limits)
     except RejectedInput as exc:
         return refuse(exc.code, exc.reason)
+    except DependencyUnavailable:
+        raise  # the service that parses is down: not a fault of this file
     except Exception as exc:  # a broken file or parser must not stop the batch
         return refuse(RejectionCode.PARSE_ERROR, f"{parser.name} could not read it: {exc}")
 

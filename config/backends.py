@@ -79,6 +79,29 @@ class QueueSettings:
 
 
 @attrs.frozen
+class SkillsServiceSettings:
+    """The private skills service (``kirbygen skills-api``) and how its clients call it.
+
+    ``base_url`` empty: the skills run in-process. The service itself reads ``token``,
+    ``port`` and ``max_request_bytes``; its clients (API, worker, CLI) read the rest.
+    """
+
+    base_url: str = ""  # normalised to http(s)://host:port
+    token: str = ""  # SKILLS_API_TOKEN, shared by the service and its clients
+    port: int = 8001  # where `kirbygen skills-api` listens (PORT)
+    connect_timeout_seconds: int = 5
+    # One skill call, from request to last byte: a Claude structuring call takes minutes.
+    timeout_seconds: int = 1800
+    retries: int = 3  # on connection errors and 502/503/504 only; never on 4xx
+    backoff_ms: int = 500  # first wait between attempts; doubles each time
+    max_request_bytes: int = 256 * MIB  # one call's body (images travel base64-encoded)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+
+@attrs.frozen
 class Backends:
     session_backend: SessionBackend = SessionBackend.SQL
     storage_type: StorageType = StorageType.LOCAL
@@ -86,6 +109,7 @@ class Backends:
     redis: RedisSettings = RedisSettings()
     queue: QueueSettings = QueueSettings()
     pool: DatabasePool = DatabasePool()
+    skills: SkillsServiceSettings = SkillsServiceSettings()
 
 
 class Problems:
@@ -171,6 +195,7 @@ def read_backends(env: Mapping[str, str], *, production: bool, problems: Problem
         redis=redis,
         queue=_queue(env, redis, production, problems),
         pool=_pool(env, problems),
+        skills=_skills_service(env, problems),
     )
     if session_backend is SessionBackend.REDIS and not redis.enabled:
         problems.add("SESSION_BACKEND=redis needs REDIS_URL")
@@ -301,5 +326,53 @@ def _pool(env: Mapping[str, str], problems: Problems) -> DatabasePool:
         pre_ping=_bool(env, "DATABASE_POOL_PRE_PING", d.pre_ping, problems),
         connect_timeout_seconds=_positive(
             env, "DATABASE_CONNECT_TIMEOUT_SECONDS", d.connect_timeout_seconds, problems
+        ),
+    )
+
+
+def skills_base_url(raw: str) -> str:
+    """``http(s)://host:port`` as given, or a bare ``host:port`` (Render's ``hostport``
+    property of a private service) with ``http://`` added; no trailing slash."""
+    url = raw.strip().rstrip("/")
+    if url and "://" not in url:
+        url = "http://" + url
+    return url
+
+
+def _skills_service(env: Mapping[str, str], problems: Problems) -> SkillsServiceSettings:
+    d = SkillsServiceSettings()
+    base_url = skills_base_url(_get(env, "SKILLS_BASE_URL"))
+    token = _get(env, "SKILLS_API_TOKEN")
+    if base_url:
+        parts = urlsplit(base_url)
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+            bad_port = False
+        except ValueError:
+            bad_port = True
+        if parts.scheme not in ("http", "https") or not parts.hostname or bad_port:
+            problems.add(
+                "SKILLS_BASE_URL must be http(s)://host:port or host:port, "
+                f"got {_get(env, 'SKILLS_BASE_URL')!r}"
+            )
+        if not token:
+            problems.add(
+                "SKILLS_BASE_URL is set but SKILLS_API_TOKEN is not: set the token the "
+                "skills service was started with"
+            )
+    return SkillsServiceSettings(
+        base_url=base_url,
+        token=token,
+        port=_positive(env, "PORT", d.port, problems),
+        connect_timeout_seconds=_positive(
+            env, "KIRBYGEN_SKILLS_CONNECT_TIMEOUT_SECONDS", d.connect_timeout_seconds, problems
+        ),
+        timeout_seconds=_positive(
+            env, "KIRBYGEN_SKILLS_TIMEOUT_SECONDS", d.timeout_seconds, problems
+        ),
+        retries=_not_negative(env, "KIRBYGEN_SKILLS_RETRIES", d.retries, problems),
+        backoff_ms=_not_negative(env, "KIRBYGEN_SKILLS_BACKOFF_MS", d.backoff_ms, problems),
+        max_request_bytes=_positive(
+            env, "KIRBYGEN_SKILLS_MAX_REQUEST_BYTES", d.max_request_bytes, problems
         ),
     )

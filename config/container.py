@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from config.backends import DatabasePool, QueueBackend, RedisSettings, S3Settings
+from config.backends import (
+    DatabasePool,
+    QueueBackend,
+    RedisSettings,
+    S3Settings,
+    SkillsServiceSettings,
+)
 from config.settings import Settings, SkillsMode, WorkerSettings
 
 if TYPE_CHECKING:
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
     from adapters.deploy.local import LocalDeployer
     from adapters.local.clock import SystemClock
     from adapters.s3.storage import S3Storage
+    from adapters.skills_http.client import SkillsClient
     from application.backup import DatabaseBackup
     from application.deployments import DeploymentWorkspace, JobRouter
     from application.run_attempt import RunLimits
@@ -203,8 +210,8 @@ def _redis_probe(settings: RedisSettings) -> Iterator[object]:
         probe.close()
 
 
-def _probes(*probes: object) -> list[object]:
-    return list(probes)
+def _probes(*groups: list[object]) -> list[object]:
+    return [probe for group in groups for probe in group]
 
 
 def _redis_mode(settings: Settings) -> str:
@@ -244,6 +251,32 @@ def _model_skill_settings(settings: Settings) -> ModelSkillSettings:
 def _falls_back(settings: Settings) -> bool:
     # Only under `auto` may a failed model phase be redone by the offline skill (reported).
     return settings.skills is SkillsMode.AUTO
+
+
+def _skills_mode(settings: Settings) -> str:
+    return "http" if settings.backends.skills.enabled else "inprocess"
+
+
+def _skills_client(service: SkillsServiceSettings) -> Iterator[SkillsClient]:
+    from adapters.skills_http.client import SkillsClient
+
+    client = SkillsClient(service)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _http_skills(client: SkillsClient) -> object:
+    from adapters.skills_http.registry import HttpSkillRegistry
+
+    return HttpSkillRegistry(client)
+
+
+def _skills_probe(client: SkillsClient) -> object:
+    from adapters.skills_http.probe import SkillsServiceProbe
+
+    return SkillsServiceProbe(client)
 
 
 def _work_root(data_dir: Path) -> Path:
@@ -349,12 +382,20 @@ class Container(containers.DeclarativeContainer):
     )
     # The Claude family serves the model-backed slots when settings.uses_claude.
     language_model = providers.Resource(_language_model, settings)
-    skills = providers.Singleton(
+    plugin_skills = providers.Singleton(
         _lazy("plugins.manager:PluginSkillRegistry"),
         plugin_manager,
         language_model,
         settings=providers.Callable(_model_skill_settings, settings),
         fallback=providers.Callable(_falls_back, settings),
+    )
+    # SKILLS_BASE_URL set: the skills run on `kirbygen skills-api`; else in this process.
+    skills_mode = providers.Callable(_skills_mode, settings)
+    skills_client = providers.Resource(_skills_client, settings.provided.backends.skills)
+    skills = providers.Selector(
+        skills_mode,
+        inprocess=plugin_skills,
+        http=providers.Singleton(_http_skills, skills_client),
     )
 
     cms = providers.Singleton(_lazy("adapters.cms.kirby.adapter:KirbyAdapter"))
@@ -471,15 +512,21 @@ class Container(containers.DeclarativeContainer):
         saq=providers.Singleton(_saq_probe, settings),
     )
     redis_probe = providers.Resource(_redis_probe, redis_settings)
-    readiness = providers.Selector(
-        redis_mode,
-        local=providers.Singleton(
-            _lazy("application.readiness:Readiness"),
-            providers.Callable(_probes, database_probe, storage_probe, queue_probe),
-        ),
-        redis=providers.Singleton(
-            _lazy("application.readiness:Readiness"),
-            providers.Callable(_probes, database_probe, redis_probe, storage_probe, queue_probe),
+    skills_probe = providers.Singleton(_skills_probe, skills_client)
+    # Only what is in use is probed (and so built): Redis with REDIS_URL, the skills
+    # service with SKILLS_BASE_URL.
+    readiness = providers.Singleton(
+        _lazy("application.readiness:Readiness"),
+        providers.Callable(
+            _probes,
+            providers.List(database_probe),
+            providers.Selector(
+                redis_mode, local=providers.List(), redis=providers.List(redis_probe)
+            ),
+            providers.List(storage_probe, queue_probe),
+            providers.Selector(
+                skills_mode, inprocess=providers.List(), http=providers.List(skills_probe)
+            ),
         ),
     )
     project_access = providers.Singleton(_lazy("application.access:ProjectAccess"), repository)

@@ -247,17 +247,21 @@ def _choice(env: Mapping[str, str], name: str, enum_type: type[enum.StrEnum], de
     return raw
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    env: Mapping[str, str] | None = None, *, skills_service: bool = False
+) -> Settings:
     """Settings from ``env`` (default: the process environment, after reading `.env`).
 
-    Raises one ``InvalidInput`` listing every problem found."""
+    ``skills_service``: for `kirbygen skills-api`, which holds no database, session or
+    queue and so needs none of their production settings — only its token (and a model key
+    unless offline). Raises one ``InvalidInput`` listing every problem found."""
     if env is None:
         _load_dotenv(Path.cwd() / ".env")
         env = os.environ
     problems = Problems()
     token = _problems.set(problems)
     try:
-        settings = _read_settings(env, problems)
+        settings = _read_settings(env, problems, skills_service)
     except InvalidInput as exc:
         problems.add(exc.message)
         settings = None
@@ -276,7 +280,7 @@ def _problem_message(env: Mapping[str, str], items: list[str]) -> str:
     return f"invalid settings (APP_ENV={where}), {len(items)} problems:{listed}"
 
 
-def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
+def _read_settings(env: Mapping[str, str], problems: Problems, skills_service: bool) -> Settings:
     limits = Limits(
         max_file_bytes=_int(env, "KIRBYGEN_MAX_FILE_BYTES", _default(Limits, "max_file_bytes")),
         max_source_files=_int(
@@ -297,11 +301,17 @@ def _read_settings(env: Mapping[str, str], problems: Problems) -> Settings:
         problems.add(
             "KIRBYGEN_SKILLS=claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
         )
-    backends = read_backends(env, production=production, problems=problems)
-    for name, why in _REFUSED.items():
-        if (env.get(name) or "").strip():
-            problems.add(f"{name} is not supported: {why}")
-    if production:
+    # The skills service stores nothing: the production defaults of storage, sessions and
+    # queue do not apply to it.
+    backends = read_backends(env, production=production and not skills_service, problems=problems)
+    if skills_service:
+        _check_skills_service(backends, problems)
+        if production and skills is not SkillsMode.OFFLINE and not claude.api_key:
+            problems.add(
+                f"KIRBYGEN_SKILLS={skills.value} needs ANTHROPIC_API_KEY (or CLAUDE_API_KEY); "
+                "set KIRBYGEN_SKILLS=offline to run without a model"
+            )
+    elif production:
         _check_production(env, database_url, skills, backends, problems)
     return Settings(
         app_env=app_env,
@@ -354,12 +364,6 @@ def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
     )
 
 
-# Switches of SPEC §5 this version does not offer: refused, never silently ignored.
-_REFUSED = {
-    "SKILLS_BASE_URL": "skills run in-process in this version; unset it",
-}
-
-
 def _check_database_url(url: str, problems: Problems) -> None:
     if not url:
         return
@@ -388,11 +392,22 @@ def _check_production(
     if missing:
         problems.add(f"missing required secrets: {', '.join(missing)}")
     has_key = any((env.get(n) or "").strip() for n in ("ANTHROPIC_API_KEY", "CLAUDE_API_KEY"))
-    if skills is not SkillsMode.OFFLINE and not has_key:
+    # With SKILLS_BASE_URL the model is called by the skills service, which holds the key.
+    if skills is not SkillsMode.OFFLINE and not has_key and not backends.skills.enabled:
         problems.add(
             f"KIRBYGEN_SKILLS={skills.value} needs ANTHROPIC_API_KEY (or CLAUDE_API_KEY); "
             "set KIRBYGEN_SKILLS=offline to run without a model"
         )
+
+
+def _check_skills_service(backends: Backends, problems: Problems) -> None:
+    if not backends.skills.token:
+        problems.add(
+            "SKILLS_API_TOKEN is required: the skills service answers only callers that "
+            "present it (Authorization: Bearer …)"
+        )
+    if backends.skills.enabled:
+        problems.add("SKILLS_BASE_URL must not be set for the skills service itself")
 
 
 # Environment variable -> IngestLimits field: the limits hostile files are parsed within.

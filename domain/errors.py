@@ -46,3 +46,13 @@ class DumpFailed(KirbyGenError):
     a backup."""
 
     code = "dump_failed"
+
+
+class DependencyUnavailable(KirbyGenError):
+    """A service the work depends on (the skills service) did not answer or refused us.
+
+    Never mistaken for a fault of the input: a batch that reports bad files one by one lets
+    this one through, so an outage reads as an outage.
+    """
+
+    code = "dependency_unavailable"

@@ -17,7 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from entrypoints import archive_cli, deploy_cli, generate_cli, server_cli, site_cli, smoke_cli
+from entrypoints import (
+    archive_cli,
+    deploy_cli,
+    generate_cli,
+    server_cli,
+    site_cli,
+    skills_cli,
+    smoke_cli,
+)
 from entrypoints.cli_support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -30,6 +38,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     deploy_cli.add_parsers,
     archive_cli.add_parsers,
     smoke_cli.add_parsers,
+    skills_cli.add_parsers,
 )
 
 
@@ -51,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from domain.errors import KirbyGenError
 
     try:
-        settings = generate_cli.with_skills(load_settings(), getattr(args, "skills", None))
+        service = getattr(args, "skills_service", False)  # `skills-api` needs less
+        settings = generate_cli.with_skills(
+            load_settings(skills_service=service), getattr(args, "skills", None)
+        )
     except UsageError as exc:
         print(f"kirbygen: {exc}", file=sys.stderr)
         return EXIT_USAGE

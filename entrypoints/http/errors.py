@@ -14,7 +14,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from application.schemas import SchemaInvalid
-from domain.errors import InvalidInput, KirbyGenError, NotFound, RunDeferred
+from domain.errors import (
+    DependencyUnavailable,
+    InvalidInput,
+    KirbyGenError,
+    NotFound,
+    RunDeferred,
+)
 from domain.llm import LlmError
 from domain.refusals import (
     Conflict,
@@ -47,6 +53,7 @@ _STATUS: tuple[tuple[type[KirbyGenError], int], ...] = (
     (InvalidInput, 400),
     (LlmError, 502),  # the model API failed for good (its code says why)
     (RunDeferred, 503),  # the model API asked for a long wait: try again after Retry-After
+    (DependencyUnavailable, 503),  # the skills service is down or refuses our token
 )
 _HTTP_CODES = {
     400: "bad_request",

@@ -85,7 +85,11 @@ def test_offline_skills_make_a_start_valid_without_a_model_key() -> None:
         ({"REDIS_URL": "redis://cache:6379/x"}, "database must be a number"),
         ({"QUEUE_URL": "amqp://broker"}, "QUEUE_URL must be empty"),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL must be a sqlite"),
-        ({"SKILLS_BASE_URL": "http://skills:8001"}, "SKILLS_BASE_URL is not supported"),
+        ({"SKILLS_BASE_URL": "http://skills:8001"}, "SKILLS_API_TOKEN is not"),
+        ({"SKILLS_BASE_URL": "ftp://skills:8001", "SKILLS_API_TOKEN": "t"}, "SKILLS_BASE_URL must"),
+        ({"SKILLS_BASE_URL": "skills:port", "SKILLS_API_TOKEN": "t"}, "SKILLS_BASE_URL must"),
+        ({"KIRBYGEN_SKILLS_TIMEOUT_SECONDS": "0"}, "KIRBYGEN_SKILLS_TIMEOUT_SECONDS must be"),
+        ({"KIRBYGEN_SKILLS_RETRIES": "many"}, "KIRBYGEN_SKILLS_RETRIES must be"),
         ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE must be positive"),
         ({"DATABASE_POOL_PRE_PING": "maybe"}, "DATABASE_POOL_PRE_PING must be true or false"),
         ({"S3_FORCE_PATH_STYLE": "sometimes"}, "S3_FORCE_PATH_STYLE must be true or false"),
@@ -173,3 +177,65 @@ def test_the_command_line_stops_with_the_list(
     err = capsys.readouterr().err
     assert err.startswith("kirbygen: invalid settings (APP_ENV=production)")
     assert "DATABASE_URL" in err and "REDIS_URL" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("skills-abc:10000", "http://skills-abc:10000"),  # Render's fromService hostport
+        ("http://127.0.0.1:8001/", "http://127.0.0.1:8001"),
+        ("https://skills.example.com", "https://skills.example.com"),
+    ],
+)
+def test_the_skills_service_url_takes_a_bare_host_and_port(given: str, url: str) -> None:
+    settings = load_settings({"SKILLS_BASE_URL": given, "SKILLS_API_TOKEN": "t" * 32})
+    assert settings.backends.skills.enabled
+    assert settings.backends.skills.base_url == url
+    assert settings.backends.skills.token == "t" * 32
+
+
+def test_skills_settings_have_named_limits() -> None:
+    skills = load_settings(
+        {
+            "KIRBYGEN_SKILLS_TIMEOUT_SECONDS": "7",
+            "KIRBYGEN_SKILLS_CONNECT_TIMEOUT_SECONDS": "2",
+            "KIRBYGEN_SKILLS_RETRIES": "0",
+            "KIRBYGEN_SKILLS_BACKOFF_MS": "10",
+            "KIRBYGEN_SKILLS_MAX_REQUEST_BYTES": "1000",
+        }
+    ).backends.skills
+    assert not skills.enabled
+    assert (skills.timeout_seconds, skills.connect_timeout_seconds) == (7, 2)
+    assert (skills.retries, skills.backoff_ms, skills.max_request_bytes) == (0, 10, 1000)
+
+
+def test_with_a_skills_service_the_api_needs_no_model_key() -> None:
+    # The model is called by the skills service, which holds the key.
+    without = dict(PRODUCTION)
+    del without["KIRBYGEN_SKILLS"]
+    remote = without | {"SKILLS_BASE_URL": "skills:10000", "SKILLS_API_TOKEN": "t" * 32}
+    assert load_settings(remote).backends.skills.enabled
+
+
+def test_the_skills_service_needs_its_token_and_nothing_of_the_api() -> None:
+    message = problems_of_service({"APP_ENV": "production", "KIRBYGEN_SKILLS": "offline"})
+    assert "SKILLS_API_TOKEN is required" in message
+    for name in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "S3_BUCKET"):
+        assert name not in message
+    settings = load_settings(
+        {"APP_ENV": "production", "KIRBYGEN_SKILLS": "offline", "SKILLS_API_TOKEN": "t" * 32},
+        skills_service=True,
+    )
+    assert settings.backends.skills.port == 8001
+    assert "ANTHROPIC_API_KEY" in problems_of_service(
+        {"APP_ENV": "production", "SKILLS_API_TOKEN": "t" * 32}
+    )
+    assert "must not be set for the skills service" in problems_of_service(
+        {"SKILLS_API_TOKEN": "t", "SKILLS_BASE_URL": "skills:1"}
+    )
+
+
+def problems_of_service(env: dict[str, str]) -> str:
+    with pytest.raises(InvalidInput) as refused:
+        load_settings(env, skills_service=True)
+    return refused.value.message

@@ -1,0 +1,1 @@
+"""`kirbygen skills-api`: the skill plugins as a private HTTP service (see ``app``)."""
