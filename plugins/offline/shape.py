@@ -38,6 +38,7 @@ from collections.abc import Sequence
 import attrs
 
 from domain.documents import Block, BlockKind, Document, Locator
+from domain.names import NumberedNames
 from domain.schema import EntityKind
 from plugins.offline.entity_keys import SINGLE_PAGE_NAMES, entity_keys, entity_slug, id_slug
 from plugins.offline.key_shapes import block_key_set
@@ -113,11 +114,11 @@ def entity_groups(documents: Sequence[Document]) -> list[EntityGroup]:
     for key in table_rows:
         grouped.setdefault(key, [])
     groups: list[EntityGroup] = []
-    used: set[str] = set()
+    entity_ids = NumberedNames()
     for key, docs in grouped.items():
         rows = table_rows.get(key, [])
         is_collection = len(docs) > 1 or bool(rows) or any(levels[id(d)] is not None for d in docs)
-        entity_id = _unique(key if is_collection else entity_slug(docs[0]), used)
+        entity_id = entity_ids.claim(key if is_collection else entity_slug(docs[0]))
         listing = _Listing(table_labels.get(key, ""))
         sections: list[Section] = []
         for doc in docs:
@@ -194,15 +195,6 @@ def item_level(document: Document) -> int | None:
     if find_records(document.blocks) is not None:
         return RECORDS_LEVEL
     return None
-
-
-def _unique(candidate: str, used: set[str]) -> str:
-    entity_id, counter = candidate, 1
-    while entity_id in used:
-        counter += 1
-        entity_id = f"{candidate}-{counter}"
-    used.add(entity_id)
-    return entity_id
 
 
 def _sections(document: Document, level: int | None) -> list[Section]:

@@ -22,6 +22,7 @@ from domain.content import (
     ValueNote,
 )
 from domain.documents import Document, Locator
+from domain.names import NumberedNames
 from domain.ports import Skill
 from domain.schema import ContentSchema, Entity, EntityKind, FieldType
 from plugins.hookspecs import hookimpl
@@ -68,7 +69,7 @@ class OfflineContentStructurer:
                 _unplaced(s, f"'{entity.name}' is a single page and this is another one")
                 for s in group.sections[len(sections) :]
             )
-            slugs: set[str] = set()
+            slugs = NumberedNames()
             for sort, section in enumerate(sections, start=1):
                 item, item_notes = _item(entity, section, sort, slugs)
                 items.append(item)
@@ -79,12 +80,12 @@ class OfflineContentStructurer:
 
 
 def _item(
-    entity: Entity, section: Section, sort: int, slugs: set[str]
+    entity: Entity, section: Section, sort: int, slugs: NumberedNames
 ) -> tuple[ContentItem, list[ValueNote]]:
     if entity.kind is EntityKind.SINGLE:
         slug = entity.id
     else:
-        slug = _unique_slug(slugify(section.title) or FALLBACK_SLUG, slugs)
+        slug = slugs.claim(slugify(section.title) or FALLBACK_SLUG)
     item_id = f"{entity.id}/{slug}"
     facts = item_facts(section, entity.id)
     fields: dict[str, object] = {}
@@ -258,15 +259,6 @@ def _title_provenance(section: Section) -> Provenance:
         locator=section.title_locator,
         confidence=HEADING_TITLE_CONFIDENCE,
     )
-
-
-def _unique_slug(candidate: str, used: set[str]) -> str:
-    slug, counter = candidate, 1
-    while slug in used:
-        counter += 1
-        slug = f"{candidate}-{counter}"
-    used.add(slug)
-    return slug
 
 
 @hookimpl

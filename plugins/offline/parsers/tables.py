@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from domain.documents import Block, BlockKind, Locator
+from domain.names import NumberedNames
 
 # GitHub-style delimiter row: | --- | :---: | ---: |
 _DELIMITER_CELL = re.compile(r"^:?-{1,}:?$")
@@ -65,12 +66,8 @@ def table_blocks(
 
 def _column_names(header: Sequence[str]) -> list[str]:
     """Header cells with blanks named 'Column N' and repeats numbered, so each is a key."""
-    names: list[str] = []
-    for index, cell in enumerate(header, start=1):
-        name = " ".join(cell.split()) or f"Column {index}"
-        candidate, n = name, 1
-        while candidate in names:
-            n += 1
-            candidate = f"{name} {n}"
-        names.append(candidate)
-    return names
+    names = NumberedNames(separator=" ")
+    return [
+        names.claim(" ".join(cell.split()) or f"Column {index}")
+        for index, cell in enumerate(header, start=1)
+    ]
