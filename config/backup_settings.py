@@ -1,5 +1,5 @@
 """Settings of ``kirbygen backup``: the bucket dumps go to (with credentials of its own, apart
-from the storage bucket's) and how long they are kept.
+from the storage bucket's) and how long they are kept; and the limits of ``kirbygen import``.
 
 Values are read (and malformed numbers refused) with every other setting; whether the ones
 the command needs are present is checked only when it runs (``require_backup``), so an API
@@ -19,6 +19,7 @@ from domain.errors import InvalidInput
 DEFAULT_KEEP_DAYS = 14
 DEFAULT_PREFIX = "kirbygen-db/"
 _TRUE = ("1", "true", "yes", "on")
+GIB = 1024**3
 
 
 @attrs.frozen
@@ -36,6 +37,11 @@ class BackupSettings:
     # The folder holding pg_dump and pg_restore; None: found on PATH. Their major version
     # must be at least the server's.
     pg_bin_dir: Path | None = None
+    # What `kirbygen import` accepts from an archive (it is untrusted input).
+    archive_max_member_bytes: int = 4 * GIB
+    archive_max_total_bytes: int = 50 * GIB
+    archive_max_members: int = 100_000
+    archive_max_records_bytes: int = 256 * 1024 * 1024
 
 
 def _text(env: Mapping[str, str], name: str, default: str = "") -> str:
@@ -47,17 +53,29 @@ def _prefix(raw: str) -> str:
     return f"{cleaned}/" if cleaned else ""
 
 
-def _keep_days(env: Mapping[str, str]) -> int:
-    raw = _text(env, "BACKUP_KEEP_DAYS")
+def _positive(env: Mapping[str, str], name: str) -> int:
+    default = attrs.fields_dict(BackupSettings)[_FIELDS[name]].default
+    assert isinstance(default, int)
+    raw = _text(env, name)
     if not raw:
-        return DEFAULT_KEEP_DAYS
+        return default
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"BACKUP_KEEP_DAYS must be a whole number, got {raw!r}") from None
+        raise InvalidInput(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
-        raise InvalidInput(f"BACKUP_KEEP_DAYS must be positive, got {value}")
+        raise InvalidInput(f"{name} must be positive, got {value}")
     return value
+
+
+# Whole-number settings -> BackupSettings field.
+_FIELDS = {
+    "BACKUP_KEEP_DAYS": "keep_days",
+    "KIRBYGEN_ARCHIVE_MAX_MEMBER_BYTES": "archive_max_member_bytes",
+    "KIRBYGEN_ARCHIVE_MAX_TOTAL_BYTES": "archive_max_total_bytes",
+    "KIRBYGEN_ARCHIVE_MAX_MEMBERS": "archive_max_members",
+    "KIRBYGEN_ARCHIVE_MAX_RECORDS_BYTES": "archive_max_records_bytes",
+}
 
 
 def load_backup_settings(env: Mapping[str, str]) -> BackupSettings:
@@ -70,8 +88,8 @@ def load_backup_settings(env: Mapping[str, str]) -> BackupSettings:
         secret_access_key=_text(env, "BACKUP_S3_SECRET_ACCESS_KEY"),
         path_style=_text(env, "BACKUP_S3_FORCE_PATH_STYLE").lower() in _TRUE,
         prefix=_prefix(env.get("BACKUP_S3_PREFIX", DEFAULT_PREFIX)),
-        keep_days=_keep_days(env),
         pg_bin_dir=Path(bin_dir) if bin_dir else None,
+        **{field: _positive(env, name) for name, field in _FIELDS.items()},
     )
 
 

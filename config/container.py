@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from adapters.skills_http.client import SkillsClient
     from application.backup import DatabaseBackup
     from application.deployments import DeploymentWorkspace, JobRouter
+    from application.project_archive import ArchiveLimits
     from application.run_attempt import RunLimits
     from application.versions import VersioningConfig
     from domain.llm import ModelSkillSettings
@@ -162,6 +163,18 @@ def _database_backup(settings: Settings, clock: SystemClock) -> Iterator[Databas
         )
     finally:
         store.close()
+
+
+def _archive_limits(settings: Settings) -> ArchiveLimits:
+    from application.project_archive import ArchiveLimits
+
+    backup = settings.backup
+    return ArchiveLimits(
+        max_member_bytes=backup.archive_max_member_bytes,
+        max_total_bytes=backup.archive_max_total_bytes,
+        max_members=backup.archive_max_members,
+        max_records_bytes=backup.archive_max_records_bytes,
+    )
 
 
 def _s3_probe(storage: S3Storage) -> object:
@@ -686,6 +699,20 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
 
+    # `kirbygen export` / `kirbygen import`: one project as one portable file.
+    project_records = providers.Singleton(
+        _lazy("adapters.sql.project_records:SqlProjectRecords"), engine
+    )
+    project_archive = providers.Singleton(
+        _lazy("application.project_archive:ProjectArchive"),
+        records=project_records,
+        repository=repository,
+        storage=storage,
+        versions=site_versions,
+        clock=clock,
+        version=version,
+        limits=providers.Callable(_archive_limits, settings),
+    )
     # `kirbygen backup`: built only when asked for (it needs the backup bucket's settings).
     database_backup = providers.Resource(_database_backup, settings, clock)
 

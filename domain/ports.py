@@ -28,6 +28,7 @@ from domain.project import (
     Upload,
     User,
 )
+from domain.project_records import ProjectRecords
 from domain.schema import ContentSchema
 from domain.site import SiteFile, SiteSpec, WriteSummary
 from domain.versions import CommitInfo, FileChange, VersionDiff
@@ -183,6 +184,25 @@ class ProjectRepository(Protocol):
 
     def get_membership(self, project_id: str, user_id: str) -> Membership | None: ...
     def list_members(self, project_id: str) -> list[Membership]: ...
+
+
+class ProjectRecordStore(Protocol):
+    """All of one project's rows (project, members and their accounts, uploads, runs and
+    their events, deployments and theirs), read and written in one transaction each."""
+
+    def read(self, project_id: str) -> ProjectRecords | None:
+        """A consistent snapshot of the project's rows; None when there is no such project."""
+        ...
+
+    def write(self, records: ProjectRecords, *, replace: bool = False) -> None:
+        """Store every row in one transaction (all or nothing), events with their ``seq``.
+
+        An account that already exists (same id) is kept as it is; one whose e-mail belongs
+        to another account is refused (``InvalidInput``, code ``email_taken``). A project
+        with the same id is refused (``Conflict``, code ``project_exists``) unless
+        ``replace``, which deletes it and its rows in the same transaction first.
+        """
+        ...
 
 
 class SessionStore(Protocol):
@@ -438,6 +458,21 @@ class Git(Protocol):
 
     def export(self, repo: Path, commit: str, dest: Path) -> None:
         """Write the files of ``commit`` into the folder ``dest``."""
+        ...
+
+    def bundle(self, repo: Path, dest: Path) -> bool:
+        """Write the whole history (every branch and tag) into the single file ``dest``;
+        False, writing nothing, when the repository has no commits."""
+        ...
+
+    def restore(self, bundle: Path, repo: Path) -> None:
+        """Make ``repo`` hold exactly the history in ``bundle`` (checked object by object);
+        it is built beside ``repo`` and swapped in, so a bad bundle leaves ``repo`` as it
+        was. Raises KirbyGenError for a bundle git cannot read."""
+        ...
+
+    def remove(self, repo: Path) -> None:
+        """Delete the repository (nothing happens when there is none)."""
         ...
 
     def push(self, repo: Path, commit: str, remote: GitRemote) -> None:

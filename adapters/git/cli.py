@@ -150,6 +150,50 @@ class GitCli:
             why = redact(done.stderr.decode(errors="replace").strip(), remote.password)
             raise GitCommandError(f"pushing to {redact(remote.url)} failed: {why}")
 
+    def bundle(self, repo: Path, dest: Path) -> bool:
+        if not (repo / "HEAD").is_file() or self._head(repo) is None:
+            return False
+        self._git(repo, "bundle", "create", str(dest), "--all")
+        return True
+
+    def restore(self, bundle: Path, repo: Path) -> None:
+        staging = repo.with_name(repo.name + ".restoring")
+        shutil.rmtree(staging, ignore_errors=True)
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._ensure(staging)
+            # Every object is checked as it arrives: the bundle may come from anywhere.
+            self._git(staging, "config", "fetch.fsckObjects", "true")
+            self._git(staging, "fetch", "--quiet", "--update-head-ok", str(bundle.resolve()),
+                      "refs/*:refs/*")  # fmt: skip
+            self._point_head(staging, bundle)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        replaced = repo.with_name(repo.name + ".replaced")
+        shutil.rmtree(replaced, ignore_errors=True)
+        if repo.exists():
+            repo.rename(replaced)
+        staging.rename(repo)
+        shutil.rmtree(replaced, ignore_errors=True)
+
+    def remove(self, repo: Path) -> None:
+        shutil.rmtree(repo, ignore_errors=True)
+        if repo.exists():
+            raise GitCommandError(f"could not delete the repository {repo}")
+
+    def _point_head(self, repo: Path, bundle: Path) -> None:
+        """HEAD names the branch the bundle's HEAD was on (main when several match)."""
+        heads = self._git(repo, "bundle", "list-heads", str(bundle.resolve())).decode().split("\n")
+        pairs = (line.split(" ", 1) for line in heads if " " in line)
+        refs = {ref: commit for commit, ref in pairs}
+        head = refs.get("HEAD")
+        branches = sorted(
+            ref for ref, commit in refs.items() if ref.startswith("refs/heads/") and commit == head
+        )
+        if head is not None and branches and "refs/heads/main" not in branches:
+            self._git(repo, "symbolic-ref", "HEAD", branches[0])
+
     # --- helpers --------------------------------------------------------------------------
 
     def resolve(self, repo: Path, ref: str) -> str | None:

@@ -13,11 +13,11 @@ from domain.project import Deployment, EventStatus, Phase, ProgressEvent
 _FIELDS = [f.name for f in attrs.fields(Deployment)]
 
 
-def _row(deployment: Deployment) -> DeploymentRow:
+def deployment_row(deployment: Deployment) -> DeploymentRow:
     return DeploymentRow(**{name: getattr(deployment, name) for name in _FIELDS})
 
 
-def _from_row(row: DeploymentRow) -> Deployment:
+def deployment_from_row(row: DeploymentRow) -> Deployment:
     return Deployment(**{name: getattr(row, name) for name in _FIELDS})
 
 
@@ -33,12 +33,12 @@ class SqlDeploymentRepository:
                 raise NotFound(f"no project {deployment.project_id!r}")
             if session.get(DeploymentRow, deployment.id) is not None:
                 raise InvalidInput(f"deployment {deployment.id!r} already exists", code="duplicate")
-            session.add(_row(deployment))
+            session.add(deployment_row(deployment))
 
     def get_deployment(self, deployment_id: str) -> Deployment | None:
         with self._tx.read() as session:
             row = session.get(DeploymentRow, deployment_id)
-            return None if row is None else _from_row(row)
+            return None if row is None else deployment_from_row(row)
 
     def update_deployment(self, deployment: Deployment) -> None:
         with self._tx.write() as session:
@@ -55,7 +55,7 @@ class SqlDeploymentRepository:
                 .where(DeploymentRow.project_id == project_id)
                 .order_by(DeploymentRow.created.desc(), DeploymentRow.id.desc())
             ).all()
-            return [_from_row(r) for r in rows]
+            return [deployment_from_row(r) for r in rows]
 
     def append_deployment_event(self, event: ProgressEvent) -> ProgressEvent:
         with self._tx.write() as session:

@@ -131,3 +131,37 @@ def test_a_failed_push_names_the_remote_but_never_its_credentials(tmp_path: Path
     message = failure.value.message
     assert "127.0.0.1:9/site.git" in message
     assert "t0ps3cret" not in message and "pw-in-url" not in message
+
+
+def test_a_bundle_restores_the_whole_history_elsewhere(git: Git, tmp_path: Path) -> None:
+    repo, tree = tmp_path / "site.git", tmp_path / "tree"
+    assert git.bundle(repo, tmp_path / "none.bundle") is False
+    assert not (tmp_path / "none.bundle").exists()
+    _write(tree, {"content/home/home.txt": "Title: Home\n"})
+    first = git.commit(repo, tree, "Run r1\n\nRun-Id: r1\n", ME)
+    _write(tree, {"content/home/home.txt": "Title: Welcome\n"})
+    second = git.commit(repo, tree, "Run r2\n\nRun-Id: r2\n", ME)
+    bundle = tmp_path / "site.bundle"
+    assert git.bundle(repo, bundle) is True
+
+    restored = tmp_path / "elsewhere" / "site.git"
+    restored.parent.mkdir()
+    git.restore(bundle, restored)
+    assert git.history(restored) == git.history(repo)
+    assert [c.id for c in git.history(restored)] == [second, first]
+    assert first is not None and git.read(restored, first, "content/home/home.txt") == (
+        b"Title: Home\n"
+    )
+    # The restored repository takes new commits like the original.
+    _write(tree, {"content/home/home.txt": "Title: Again\n"})
+    assert git.commit(restored, tree, "Run r3\n\nRun-Id: r3\n", ME) is not None
+
+    # A bad bundle leaves the repository as it was; remove deletes it.
+    garbage = tmp_path / "garbage.bundle"
+    garbage.write_bytes(b"not a bundle")
+    with pytest.raises(KirbyGenError):
+        git.restore(garbage, restored)
+    assert len(git.history(restored)) == 3
+    git.remove(restored)
+    assert git.history(restored) == []
+    git.remove(restored)  # nothing there: nothing happens

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import difflib
 import fnmatch
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,6 +136,41 @@ class FakeGit:
             target = dest / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+
+    def bundle(self, repo: Path, dest: Path) -> bool:
+        commits = self.repos.get(repo)
+        if not commits:
+            return False
+        data = [
+            {
+                "id": c.id,
+                "message": c.message,
+                "author": [c.author.name, c.author.email],
+                "files": {p: base64.b64encode(b).decode() for p, b in c.files.items()},
+            }
+            for c in commits
+        ]
+        dest.write_text(json.dumps({"fake-git-bundle": data}))
+        return True
+
+    def restore(self, bundle: Path, repo: Path) -> None:
+        try:
+            data = json.loads(bundle.read_bytes())["fake-git-bundle"]
+            commits = [
+                FakeCommit(
+                    c["id"],
+                    c["message"],
+                    GitIdentity(*c["author"]),
+                    {p: base64.b64decode(b) for p, b in c["files"].items()},
+                )
+                for c in data
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KirbyGenError(f"not a bundle: {exc}", code="git_failed") from None
+        self.repos[repo] = commits
+
+    def remove(self, repo: Path) -> None:
+        self.repos.pop(repo, None)
 
     def push(self, repo: Path, commit: str, remote: GitRemote) -> None:
         if self.fail_push is not None:
