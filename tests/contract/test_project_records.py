@@ -1,4 +1,4 @@
-"""Contract of the ``ProjectRecordStore`` port (SQLite and PostgreSQL): a project's rows come
+"""Contract of the ``ProjectRecordStore`` port (the fake, SQLite, PostgreSQL): a project's rows come
 back exactly as written, in one transaction, and an existing project or a taken e-mail
 address stops the whole write."""
 
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from adapters.sql.project_records import SqlProjectRecords
 from adapters.sql.repository import SqlProjectRepository
 from domain.errors import InvalidInput
+from domain.ports import ProjectRecordStore, ProjectRepository
 from domain.project import (
     Deployment,
     EventStatus,
@@ -31,8 +32,19 @@ from domain.project import (
 )
 from domain.project_records import ProjectRecords
 from domain.refusals import Conflict
+from tests.fakes import FakeDeploymentRepository, FakeProjectRecords, FakeProjectRepository
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+@pytest.fixture(params=["fake", "sqlite", "postgresql"])
+def stores(request: pytest.FixtureRequest) -> tuple[ProjectRecordStore, ProjectRepository]:
+    """The store under test and the ordinary repository over the same rows."""
+    if request.param == "fake":
+        repository = FakeProjectRepository()
+        return FakeProjectRecords(repository, FakeDeploymentRepository()), repository
+    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return SqlProjectRecords(engine), SqlProjectRepository(engine)
 
 
 def _records(project_id: str = "p1", email: str = "owner@example.com") -> ProjectRecords:
@@ -77,20 +89,23 @@ def _records(project_id: str = "p1", email: str = "owner@example.com") -> Projec
     )
 
 
-def test_rows_written_are_read_back_exactly(sql_engine: Engine) -> None:
-    store = SqlProjectRecords(sql_engine)
+def test_rows_written_are_read_back_exactly(
+    stores: tuple[ProjectRecordStore, ProjectRepository],
+) -> None:
+    store, repository = stores
     assert store.read("p1") is None
     records = _records()
     store.write(records)
     assert store.read("p1") == records
     # The ordinary repository sees the same project.
-    repository = SqlProjectRepository(sql_engine)
     assert repository.list_events("r1", after_seq=1) == list(records.events[1:])
     assert repository.get_user_by_email("OWNER@example.com") == records.users[0]
 
 
-def test_an_existing_project_is_refused_unless_replaced(sql_engine: Engine) -> None:
-    store = SqlProjectRecords(sql_engine)
+def test_an_existing_project_is_refused_unless_replaced(
+    stores: tuple[ProjectRecordStore, ProjectRepository],
+) -> None:
+    store, _ = stores
     store.write(_records())
     with pytest.raises(Conflict) as refused:
         store.write(_records())
@@ -101,10 +116,9 @@ def test_an_existing_project_is_refused_unless_replaced(sql_engine: Engine) -> N
 
 
 def test_an_existing_account_is_kept_and_a_taken_address_stops_everything(
-    sql_engine: Engine,
+    stores: tuple[ProjectRecordStore, ProjectRepository],
 ) -> None:
-    store = SqlProjectRecords(sql_engine)
-    repository = SqlProjectRepository(sql_engine)
+    store, repository = stores
     kept = User("u1", "owner@example.com", "the hash here")
     repository.add_user(kept)
     store.write(_records())

@@ -13,6 +13,7 @@ from .jobs import FakeJobQueue
 from .llm import FakeLanguageModel, LlmCall
 from .passwords import FakePasswordHasher
 from .progress import RecordingProgressSink
+from .project_records import FakeProjectRecords
 from .rate_limit import FakeRateLimiter
 from .repository import FakeProjectRepository
 from .sessions import FakeSessionStore
@@ -32,6 +33,7 @@ __all__ = [
     "FakeLanguageModel",
     "FakePasswordHasher",
     "FakePreviewTokens",
+    "FakeProjectRecords",
     "FakeProjectRepository",
     "FakeRateLimiter",
     "FakeSessionStore",
