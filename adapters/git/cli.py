@@ -210,7 +210,9 @@ class GitCli:
         if shutil.which(self._binary) is None:
             raise GitCommandError(f"the git command ({self._binary!r}) is not installed")
         repo.mkdir(parents=True, exist_ok=True)
-        self._run(repo, ["init", "--quiet", "--bare", "--initial-branch=main", str(repo)])
+        self._run(
+            repo, ["init", "--quiet", "--bare", "--initial-branch=main", str(repo.absolute())]
+        )
         # A bare directory that still takes a work tree per command.
         self._git(repo, "config", "core.bare", "false")
         self._git(repo, "config", "core.autocrlf", "false")
@@ -250,6 +252,10 @@ class GitCli:
         check: bool = True,
         timeout: float | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
+        # git runs in the work tree: a relative repository (the default data folder is the
+        # relative `var`) would be looked for there.
+        repo = repo.absolute()
+        tree = None if tree is None else tree.absolute()
         base = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(repo),

@@ -78,6 +78,22 @@ def test_commits_only_changes_and_keeps_history(git: Git, tmp_path: Path) -> Non
     assert (out / "index.php").read_text() == "<?php\n"
 
 
+def test_a_relative_repository_is_found_from_any_work_tree(
+    git: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default data folder is the relative `var`; the tree is elsewhere.
+    (tmp_path / "data").mkdir()
+    monkeypatch.chdir(tmp_path / "data")
+    repo, tree = Path("var/sites/p.git"), tmp_path / "run"
+    _write(tree, {"index.php": "<?php\n"})
+
+    first = git.commit(repo, tree, "Run r1\n\nRun-Id: r1\n", ME)
+
+    assert first is not None
+    assert [c.id for c in git.history(repo)] == [first]
+    assert git.read(repo, first, "index.php") == b"<?php\n"
+
+
 def test_caches_and_kirby_core_are_never_versioned(git: Git, tmp_path: Path) -> None:
     repo, tree = tmp_path / "site.git", tmp_path / "site"
     _write(
