@@ -290,7 +290,7 @@ def resolve_env(
 
 def _settings_for(command: list[str], env: dict[str, str]) -> Settings:
     if command[0] == "skills-api":
-        return load_settings(env, skills_service=True)  # type: ignore[call-arg]
+        return load_settings(env, skills_service=True)
     settings = load_settings(env)
     if command[0] == "backup":
         from config.backup_settings import require_backup
@@ -373,7 +373,7 @@ def test_skills_are_reached_over_the_private_network_with_http_added() -> None:
         env = resolve_env(blueprint, services[name])
         assert env["SKILLS_BASE_URL"] == "kirbygen-skills:10000"  # Render's hostport
         settings = load_settings(env)
-        assert settings.backends.skills.base_url == "http://kirbygen-skills:10000"  # type: ignore[attr-defined]
+        assert settings.backends.skills.base_url == "http://kirbygen-skills:10000"
 
 
 def test_shared_secrets_are_the_same_everywhere() -> None:
