@@ -376,10 +376,18 @@ class SiteChecker(Protocol):
     def check(self, root: Path) -> list[Issue]: ...
 
 
+class WriteProgress(Protocol):
+    """Told after each file of a site write is handled: ``done`` of ``total`` files."""
+
+    def __call__(self, done: int, total: int) -> None: ...
+
+
 class SiteOutput(Protocol):
     """Writes a generated site into a folder, touching only files whose bytes changed."""
 
-    def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary: ...
+    def write(
+        self, root: Path, files: Sequence[SiteFile], progress: WriteProgress | None = None
+    ) -> WriteSummary: ...
 
 
 class StaticExporter(Protocol):

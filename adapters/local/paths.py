@@ -6,9 +6,13 @@ anything odd is a bug and is refused loudly instead of being "cleaned up".
 
 from __future__ import annotations
 
+import re
+
+_CONTROL_CHAR = re.compile("[\x00-\x1f\x7f]")
+
 
 def _has_control_char(text: str) -> bool:
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+    return _CONTROL_CHAR.search(text) is not None
 
 
 def split_relative_path(path: str, *, what: str = "path") -> tuple[str, ...]:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import stat
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from adapters.local.files import atomic_write_chunks, remove_empty_parents
+from adapters.local.files import durability_barrier, remove_empty_parents
 from adapters.local.paths import split_relative_path
+from domain.ports import WriteProgress
 from domain.site import SiteFile, WriteSummary
 
 logger = logging.getLogger(__name__)
@@ -48,40 +53,87 @@ def unique_site_paths(files: Sequence[SiteFile]) -> dict[str, bytes]:
 
 
 class LocalSiteOutput:
-    """``SiteOutput`` and ``SiteReader`` on the local filesystem."""
+    """``SiteOutput`` and ``SiteReader`` on the local filesystem.
 
-    def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary:
+    A write never shows a reader a half-written file, and a crash leaves every file either as
+    it was or whole and new:
+
+    1. each changed file is staged in a temporary copy of its folders beside the site
+       (``.kirbygen/incoming/``, the same filesystem);
+    2. one durability barrier makes the staged bytes durable;
+    3. a folder the site does not have yet moves into place whole (a new page appears with
+       all its files at once, and a first write moves ``content/`` in one rename); any other
+       file is renamed over its target; the manifest goes last;
+    4. a second barrier makes the new names durable.
+
+    Two barriers per write whatever the size of the site, instead of an ``fsync`` per file
+    (see ``durability_barrier``).
+    """
+
+    def write(
+        self, root: Path, files: Sequence[SiteFile], progress: WriteProgress | None = None
+    ) -> WriteSummary:
         wanted = unique_site_paths(files)
         root.mkdir(parents=True, exist_ok=True)
-        resolved_root = root.resolve()
-        temp_dir = root / STATE_DIR / "incoming"
+        folders = _SiteFolders(root)
         previous = self._read_manifest(root)
+        manifest = _manifest_bytes(sorted(wanted))
+        incoming = root / STATE_DIR / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        batch = _StagedTree(Path(tempfile.mkdtemp(dir=incoming, prefix="write-")))
+        try:
+            written, unchanged = self._stage(folders, wanted, batch, progress)
+            manifest_changed = not _same_bytes(root / MANIFEST_PATH, manifest)
+            if manifest_changed:
+                batch.add_aside("manifest", manifest)
+            if written or manifest_changed:
+                durability_barrier(root)
+            # Stale files go first so a file can become a folder (or the reverse) in one write.
+            removed = self._remove_stale(root, folders, sorted(previous - wanted.keys()))
+            batch.move_into(root, written)
+            if manifest_changed:
+                os.replace(batch.aside("manifest"), root / MANIFEST_PATH)
+            if written or manifest_changed or removed:
+                durability_barrier(root)
+        finally:
+            shutil.rmtree(batch.folder, ignore_errors=True)
+        return WriteSummary(
+            written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
+        )
 
-        # Stale files go first so a file can become a folder (or the reverse) in one write.
+    @staticmethod
+    def _stage(
+        folders: _SiteFolders,
+        wanted: dict[str, bytes],
+        batch: _StagedTree,
+        progress: WriteProgress | None,
+    ) -> tuple[list[str], list[str]]:
+        """Stages each file whose bytes changed; returns the paths staged and unchanged."""
+        written: list[str] = []
+        unchanged: list[str] = []
+        total = len(wanted)
+        for done, path in enumerate(sorted(wanted), start=1):
+            target = folders.target(path)
+            data = wanted[path]
+            if _same_bytes(target, data):
+                unchanged.append(path)
+            else:
+                batch.add(path, data)
+                written.append(path)
+            if progress is not None:
+                progress(done, total)
+        return written, unchanged
+
+    @staticmethod
+    def _remove_stale(root: Path, folders: _SiteFolders, paths: list[str]) -> list[str]:
         removed: list[str] = []
-        for path in sorted(previous - wanted.keys()):
-            target = self._target(root, resolved_root, path)
+        for path in paths:
+            target = Path(folders.target(path))
             if target.is_file() or target.is_symlink():
                 target.unlink()
                 remove_empty_parents(target, stop_at=root)
                 removed.append(path)
-
-        written: list[str] = []
-        unchanged: list[str] = []
-        for path in sorted(wanted):
-            target = self._target(root, resolved_root, path)
-            data = wanted[path]
-            if _same_bytes(target, data):
-                unchanged.append(path)
-                continue
-            # Published files: a web server running as another user must be able to read them.
-            atomic_write_chunks(target, [data], temp_dir=temp_dir, mode=PUBLIC_FILE_MODE)
-            written.append(path)
-
-        self._write_manifest(root, sorted(wanted), temp_dir)
-        return WriteSummary(
-            written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
-        )
+        return removed
 
     # --- SiteReader: what is in the folder now -------------------------------------------
 
@@ -105,14 +157,6 @@ class LocalSiteOutput:
         )
 
     @staticmethod
-    def _target(root: Path, resolved_root: Path, path: str) -> Path:
-        target = root.joinpath(*site_file_segments(path))
-        # A symlinked folder inside the site could point anywhere; refuse to follow it out.
-        if not target.parent.resolve().is_relative_to(resolved_root):
-            raise ValueError(f"site file path {path!r} leads outside {root}")
-        return target
-
-    @staticmethod
     def _read_manifest(root: Path) -> set[str]:
         manifest = root / MANIFEST_PATH
         try:
@@ -134,19 +178,104 @@ class LocalSiteOutput:
             valid.add(path)
         return valid
 
-    @staticmethod
-    def _write_manifest(root: Path, paths: list[str], temp_dir: Path) -> None:
-        body = {"files": paths, "version": _MANIFEST_VERSION}
-        data = (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
-        manifest = root / MANIFEST_PATH
-        if not _same_bytes(manifest, data):
-            atomic_write_chunks(manifest, [data], temp_dir=temp_dir)
+
+def _manifest_bytes(paths: list[str]) -> bytes:
+    body = {"files": paths, "version": _MANIFEST_VERSION}
+    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+class _StagedTree:
+    """Files staged under ``folder/tree`` at their site paths, plus a few set aside.
+
+    Paths are plain strings here: this runs once per file, and pathlib's objects cost more
+    than the system calls on a fast disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._tree = folder / "tree"
+        self._tree_prefix = f"{self._tree}/"
+        self._made: set[str] = set()
+
+    def add(self, path: str, data: bytes) -> None:
+        parent, _, _ = path.rpartition("/")
+        if parent not in self._made:
+            os.makedirs(self._tree_prefix + parent, exist_ok=True)
+            self._made.add(parent)
+        # Published files: a web server running as another user must be able to read them.
+        _write_new(self._tree_prefix + path, data, PUBLIC_FILE_MODE)
+
+    def add_aside(self, name: str, data: bytes) -> None:
+        _write_new(self.aside(name), data, 0o600)
+
+    def aside(self, name: str) -> Path:
+        return self.folder / name
+
+    def move_into(self, root: Path, paths: list[str]) -> None:
+        """Moves the staged ``paths`` into ``root``: a folder ``root`` lacks moves whole."""
+        moved: set[tuple[str, ...]] = set()
+        present: dict[tuple[str, ...], bool] = {}
+        for path in paths:
+            segments = tuple(path.split("/"))
+            folders = [segments[:depth] for depth in range(1, len(segments))]
+            if any(folder in moved for folder in folders):
+                continue  # it went with its folder
+            missing = next((f for f in folders if not _is_dir(root, f, present)), None)
+            if missing is not None:
+                os.replace(self._tree.joinpath(*missing), root.joinpath(*missing))
+                moved.add(missing)
+                present[missing] = True
+            else:
+                os.replace(self._tree.joinpath(*segments), root.joinpath(*segments))
+
+
+def _is_dir(root: Path, folder: tuple[str, ...], known: dict[tuple[str, ...], bool]) -> bool:
+    found = known.get(folder)
+    if found is None:
+        found = known[folder] = root.joinpath(*folder).is_dir()
+    return found
+
+
+def _write_new(path: str | Path, data: bytes, mode: int) -> None:
+    """``data`` in a new file at ``path``; ``mode`` is masked by the umask, as ``open`` does."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+class _SiteFolders:
+    """Checks, once per folder, that a site path stays inside the root: a symlinked folder
+    could point anywhere."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._prefix = f"{root}/"
+        self._resolved_root = root.resolve()
+        self._inside: set[str] = {""}
+
+    def target(self, path: str) -> str:
+        """The file's path in the site (``path`` has been validated by the caller)."""
+        parent, _, _ = path.rpartition("/")
+        if parent not in self._inside:
+            segments = parent.split("/")
+            for depth in range(1, len(segments) + 1):
+                folder = "/".join(segments[:depth])
+                if folder in self._inside:
+                    continue
+                candidate = Path(self._prefix + folder)
+                if candidate.is_symlink() and not candidate.resolve().is_relative_to(
+                    self._resolved_root
+                ):
+                    raise ValueError(f"site file path {path!r} leads outside {self._root}")
+                self._inside.add(folder)
+        return self._prefix + path
+
+
+def _same_bytes(path: str | Path, data: bytes) -> bool:
     try:
-        if not path.is_file() or path.stat().st_size != len(data):
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as existing:
+            return existing.read() == data
     except OSError:
         return False

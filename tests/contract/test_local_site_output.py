@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.local import site_output
 from adapters.local.site_output import MANIFEST_PATH, LocalSiteOutput
 from domain.site import SiteFile
 
@@ -98,3 +99,59 @@ def test_files_and_folders_get_normal_permissions_under_the_umask(
     assert stat.S_IMODE((site / "index.php").stat().st_mode) == file_mode
     assert stat.S_IMODE((site / "content/home/home.txt").stat().st_mode) == file_mode
     assert stat.S_IMODE((site / "content/home").stat().st_mode) == folder_mode
+
+
+def test_a_write_is_made_durable_by_two_barriers_not_one_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    barriers: list[Path] = []
+    monkeypatch.setattr(site_output, "durability_barrier", barriers.append)
+
+    def no_fsync(fd: int) -> None:
+        raise AssertionError("a file was synced on its own")
+
+    monkeypatch.setattr(os, "fsync", no_fsync)
+    paths = [f"content/{n}_page/page.txt" for n in range(50)]
+    write(tmp_path, *paths)
+    # The staged bytes, then the new names.
+    assert barriers == [tmp_path, tmp_path]
+    write(tmp_path, *paths)
+    assert barriers == [tmp_path, tmp_path]  # nothing changed: nothing to make durable
+
+
+def test_new_folders_move_into_place_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renames: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        renames.append(Path(target).relative_to(tmp_path).as_posix())
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    write(tmp_path, "content/a/a.txt", "content/b/b.txt", "index.php")
+    assert renames == ["content", "index.php", MANIFEST_PATH]
+    renames.clear()
+    LocalSiteOutput().write(
+        tmp_path,
+        [
+            SiteFile("content/a/a.txt", b"changed"),
+            SiteFile("content/b/b.txt", b"content/b/b.txt"),
+            SiteFile("content/c/c.txt", b"new page"),
+            SiteFile("index.php", b"index.php"),
+        ],
+    )
+    # A changed file replaces its old self; a new page folder arrives with its files.
+    assert renames == ["content/a/a.txt", "content/c", MANIFEST_PATH]
+    assert (tmp_path / "content/c/c.txt").read_bytes() == b"new page"
+
+
+def test_a_failed_write_changes_nothing_and_leaves_no_staged_files(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "site"
+    write(root, "a")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ValueError, match="outside"):
+        LocalSiteOutput().write(root, [SiteFile("a", b"new"), SiteFile("link/evil.txt", b"x")])
+    assert (root / "a").read_bytes() == b"a"
+    assert list((root / ".kirbygen" / "incoming").iterdir()) == []

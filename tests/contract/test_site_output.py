@@ -176,3 +176,14 @@ def test_paths_escaping_the_root_are_refused(site: SiteHarness, root: Path, path
 def test_a_path_given_twice_is_refused(site: SiteHarness, root: Path) -> None:
     with pytest.raises(ValueError, match="twice"):
         site.output.write(root, [SiteFile("a", b"1"), SiteFile("a", b"2")])
+
+
+def test_progress_is_told_of_every_file_in_order(site: SiteHarness, root: Path) -> None:
+    site.output.write(root, files({"a": "1"}))
+    told: list[tuple[int, int]] = []
+    site.output.write(
+        root,
+        files({"a": "1", "b/c": "2", "d": "3"}),
+        lambda done, total: told.append((done, total)),
+    )
+    assert told == [(1, 3), (2, 3), (3, 3)]

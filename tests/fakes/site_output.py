@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters.local.site_output import unique_site_paths
+from domain.ports import WriteProgress
 from domain.site import SiteFile, WriteSummary
 
 
@@ -22,7 +23,9 @@ class FakeSiteOutput:
         self.generated: dict[Path, set[str]] = {}
         self.writes: list[tuple[Path, str]] = []
 
-    def write(self, root: Path, files: Sequence[SiteFile]) -> WriteSummary:
+    def write(
+        self, root: Path, files: Sequence[SiteFile], progress: WriteProgress | None = None
+    ) -> WriteSummary:
         wanted = unique_site_paths(files)
         present = self.sites.setdefault(root, {})
         previous = self.generated.get(root, set())
@@ -34,13 +37,15 @@ class FakeSiteOutput:
 
         written: list[str] = []
         unchanged: list[str] = []
-        for path in sorted(wanted):
+        for done, path in enumerate(sorted(wanted), start=1):
             if present.get(path) == wanted[path]:
                 unchanged.append(path)
-                continue
-            present[path] = wanted[path]
-            self.writes.append((root, path))
-            written.append(path)
+            else:
+                present[path] = wanted[path]
+                self.writes.append((root, path))
+                written.append(path)
+            if progress is not None:
+                progress(done, len(wanted))
 
         self.generated[root] = set(wanted)
         return WriteSummary(
