@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
@@ -15,6 +16,7 @@ from application.report import (
     PALETTE_ROLES,
     EntitySummary,
     GenerationReport,
+    PhaseTiming,
     count_pages,
     set_aside_texts,
 )
@@ -28,6 +30,8 @@ from domain.site import SiteFile, WriteSummary
 
 # Intermediate artefacts live beside the site, in a folder Kirby never serves.
 ARTEFACT_DIR = ".kirbygen"
+REPORT_PATH = f"{ARTEFACT_DIR}/report.json"
+STATIC_EXPORT_PHASE = "static-export"
 
 
 @attrs.frozen
@@ -68,6 +72,7 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
         set_aside=set_aside_texts(result.ingest.text_documents),
         encodings={d.source: d.encoding for d in result.ingest.text_documents if d.encoding},
         usage=result.usage,
+        phases=result.phases,
     )
 
 
@@ -91,23 +96,42 @@ def _fonts(design: DesignSystem) -> dict[str, str]:
     return found
 
 
-def artefact_files(result: PipelineResult, report: GenerationReport) -> list[SiteFile]:
-    """The intermediate artefacts written beside a generated site."""
+def intermediate_files(result: PipelineResult) -> list[SiteFile]:
+    """The schema, content and design tokens, written beside a generated site."""
     return [
         SiteFile(f"{ARTEFACT_DIR}/schema.json", to_json(result.schema).encode()),
         SiteFile(f"{ARTEFACT_DIR}/content.json", to_json(result.content).encode()),
         SiteFile(f"{ARTEFACT_DIR}/tokens.json", to_json(result.design.tokens).encode()),
-        SiteFile(f"{ARTEFACT_DIR}/report.json", to_json(report).encode()),
     ]
 
 
-class GenerateSite:
-    """Generate into a folder the owner may have edited since: their edits are kept."""
+def report_file(report: GenerationReport) -> SiteFile:
+    return SiteFile(REPORT_PATH, to_json(report).encode())
 
-    def __init__(self, *, tools: GenerationTools, clock: Clock, hand_edits: KeepHandEdits) -> None:
+
+def artefact_files(result: PipelineResult, report: GenerationReport) -> list[SiteFile]:
+    """The intermediate artefacts written beside a generated site, the report among them."""
+    return [*intermediate_files(result), report_file(report)]
+
+
+class GenerateSite:
+    """Generate into a folder the owner may have edited since: their edits are kept.
+
+    The report is written last, once every phase (the site's and the static export's too)
+    has its duration."""
+
+    def __init__(
+        self,
+        *,
+        tools: GenerationTools,
+        clock: Clock,
+        hand_edits: KeepHandEdits,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self._tools = tools
         self._clock = clock
         self._hand_edits = hand_edits
+        self._timer = timer
         self._static = ExportStaticSite(exporter=tools.static, output=tools.output)
 
     def __call__(
@@ -128,14 +152,18 @@ class GenerateSite:
         reports: list[GenerationReport] = []
 
         def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
-            report = build_report(result, files, self._tools.cms.name)
-            reports.append(report)
-            return artefact_files(result, report)
+            reports.append(build_report(result, files, self._tools.cms.name))
+            return intermediate_files(result)
 
         result = pipeline.run(request, out_dir, artefacts)
+        phases = list(result.phases)
         static: WriteSummary | None = None
         if static_out is not None:
+            start = self._timer()
             static = self._static(result.site_spec(request.name or result.schema.name), static_out)
+            phases.append(PhaseTiming(STATIC_EXPORT_PHASE, max(0.0, self._timer() - start)))
+        report = attrs.evolve(reports[0], phases=tuple(phases))
+        self._tools.output.replace_file(out_dir, report_file(report))
         return GenerationOutcome(
-            report=reports[0], written=result.written, reused=result.reused, static=static
+            report=report, written=result.written, reused=result.reused, static=static
         )

@@ -9,7 +9,7 @@ Either way the rest of the batch goes on.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from domain.documents import (
     Document,
@@ -34,12 +34,15 @@ def ingest(
     parsers: Sequence[DocumentParser],
     already_rejected: Sequence[RejectedFile] = (),
     limits: IngestLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IngestResult:
+    """Reads every source; ``progress`` is told ``(done, total)`` after each file."""
     limits = limits or IngestLimits()
     documents: list[Document] = []
     rejected: list[RejectedFile] = list(already_rejected)
     images: list[str] = []
-    for source in sorted(sources, key=lambda s: s.name):
+    ordered = sorted(sources, key=lambda s: s.name)
+    for done, source in enumerate(ordered, start=1):
         outcome = read_source(source, parsers, limits)
         if isinstance(outcome, RejectedFile):
             rejected.append(outcome)
@@ -49,6 +52,8 @@ def ingest(
             documents.append(outcome)
             if outcome.media_type.startswith("image/"):
                 images.append(source.name)
+        if progress is not None:
+            progress(done, len(ordered))
     return IngestResult(
         documents=tuple(documents),
         rejected=tuple(sorted(rejected, key=lambda r: r.name)),

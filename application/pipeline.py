@@ -7,6 +7,7 @@ cancel token is checked at every phase boundary, and a failure names its phase a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -19,6 +20,7 @@ from application.hand_edits import KeepHandEdits
 from application.ingest import ingest, nothing_readable, read_source
 from application.media import attach_media, image_descriptions
 from application.progress import RunProgress
+from application.report import PhaseTiming
 from domain.content import StructuredContent
 from domain.design import BrandInputs, DesignSystem, ImageSample
 from domain.documents import (
@@ -73,6 +75,8 @@ class PipelineResult:
     hand_edits: HandEditReport = HandEditReport()
     # Language-model use of the phases that ran (reused phases cost nothing).
     usage: TokenUsage = TokenUsage()
+    # How long each phase took, in the order they ran (the site phase once it is done).
+    phases: tuple[PhaseTiming, ...] = ()
 
     def site_spec(self, title: str) -> SiteSpec:
         """The site this result describes, as every site renderer consumes it."""
@@ -135,6 +139,7 @@ class GenerationPipeline:
         ingest_limits: IngestLimits | None = None,
         version: str = "",
         hand_edits: KeepHandEdits | None = None,
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._skills = skills
         self._cms = cms
@@ -147,6 +152,8 @@ class GenerationPipeline:
         self._version = version
         self._hand_edits = hand_edits
         self._reused: list[Phase] = []
+        self._timer = timer
+        self._timings: list[PhaseTiming] = []
 
     def run(
         self,
@@ -171,6 +178,7 @@ class GenerationPipeline:
         model_use: ModelUseLedger,
     ) -> PipelineResult:
         self._reused = []
+        self._timings = []
         ingested = self._ingest(request)
         schema = self._map(request, ingested)
         content = self._structure(ingested, schema)
@@ -194,9 +202,12 @@ class GenerationPipeline:
             written=WriteSummary(),
             reused=tuple(self._reused),
             usage=model_use.usage,
+            phases=tuple(self._timings),
         )
         site = self._site(request, result, out_dir, artefacts, publish)
-        return attrs.evolve(result, written=site.written, hand_edits=site.hand_edits)
+        return attrs.evolve(
+            result, written=site.written, hand_edits=site.hand_edits, phases=tuple(self._timings)
+        )
 
     # --- phases ---------------------------------------------------------------------------
 
@@ -213,7 +224,10 @@ class GenerationPipeline:
         )
 
         def work() -> IngestResult:
-            result = ingest(request.sources, parsers, request.rejected, self._ingest_limits)
+            files_read = self._progress.counter(Phase.INGEST, "files")
+            result = ingest(
+                request.sources, parsers, request.rejected, self._ingest_limits, files_read
+            )
             if not result.text_documents:
                 raise KirbyGenError(nothing_readable(result, "material"), code="no_documents")
             return result
@@ -322,7 +336,8 @@ class GenerationPipeline:
                 files, edits = list(prepared.files), prepared.report
             if artefacts is not None:
                 files.extend(artefacts(attrs.evolve(result, hand_edits=edits), tuple(files)))
-            written = _SiteWritten(self._output.write(out_dir, files), edits)
+            files_written = self._progress.counter(Phase.SITE, "files")
+            written = _SiteWritten(self._output.write(out_dir, files, files_written), edits)
             if publish is not None:
                 publish(attrs.evolve(result, written=written.written, hand_edits=edits), out_dir)
             return written
@@ -334,10 +349,12 @@ class GenerationPipeline:
     def _phase(self, phase: Phase, key: str | None, cls: type[T], work: Callable[[], T]) -> T:
         if self._cancel.cancelled():
             raise RunCancelled(f"cancelled before {phase.value}")
+        start = self._timer()
         if key is not None:
             stored = self._checkpoints.load(phase, key, cls)
             if stored is not None:
                 self._reused.append(phase)
+                self._timed(phase, start, reused=True)
                 self._progress.emit(
                     phase, EventStatus.COMPLETED, 100, f"{phase.value} unchanged; reused"
                 )
@@ -353,8 +370,13 @@ class GenerationPipeline:
             self._fail(phase, "internal_error", f"{type(exc).__name__}: {exc}")
         if key is not None:
             self._checkpoints.save(phase, key, output)
+        self._timed(phase, start)
         self._progress.emit(phase, EventStatus.COMPLETED, 100, f"{phase.value} done")
         return output
+
+    def _timed(self, phase: Phase, start: float, *, reused: bool = False) -> None:
+        seconds = max(0.0, self._timer() - start)
+        self._timings.append(PhaseTiming(phase.value, seconds, reused))
 
     def _fail(self, phase: Phase, code: str, message: str) -> NoReturn:
         self._progress.emit(phase, EventStatus.FAILED, 100, message)

@@ -1,5 +1,6 @@
-"""The generation report: what was made, what was skipped and why. Deterministic by design,
-so regenerating unchanged material leaves report.json untouched."""
+"""The generation report: what was made, what was skipped and why, and how long each phase
+took. Apart from ``phases`` (a record of the run) it is deterministic: regenerating unchanged
+material gives the same report but for the durations."""
 
 from __future__ import annotations
 
@@ -48,6 +49,16 @@ def set_aside_texts(documents: Sequence[Document]) -> tuple[SetAsideText, ...]:
 
 
 @attrs.frozen
+class PhaseTiming:
+    """How long one phase of a run took, in seconds of wall-clock time. ``reused`` phases
+    found their inputs unchanged and loaded their stored output instead of running."""
+
+    name: str
+    seconds: float
+    reused: bool = False
+
+
+@attrs.frozen
 class GenerationReport:
     name: str
     cms: str
@@ -73,6 +84,9 @@ class GenerationReport:
     # Language-model use of this run: tokens by kind, calls, retries, time, estimated cost.
     # All zero with the offline skills, and for phases reused from an earlier run.
     usage: TokenUsage = TokenUsage()
+    # Every phase of the run in the order it ran, with its duration (the one part of the
+    # report that changes from one run of the same material to the next).
+    phases: tuple[PhaseTiming, ...] = ()
 
 
 def count_pages(files: Sequence[SiteFile]) -> int:

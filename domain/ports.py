@@ -376,10 +376,8 @@ class SiteChecker(Protocol):
     def check(self, root: Path) -> list[Issue]: ...
 
 
-class WriteProgress(Protocol):
-    """Told after each file of a site write is handled: ``done`` of ``total`` files."""
-
-    def __call__(self, done: int, total: int) -> None: ...
+# Told after each file of a site write is handled: (done, total) files.
+WriteProgress = Callable[[int, int], None]
 
 
 class SiteOutput(Protocol):
@@ -388,6 +386,11 @@ class SiteOutput(Protocol):
     def write(
         self, root: Path, files: Sequence[SiteFile], progress: WriteProgress | None = None
     ) -> WriteSummary: ...
+
+    def replace_file(self, root: Path, file: SiteFile) -> None:
+        """Writes one file beside the site, atomically, outside the site's list of generated
+        files (a record of the run such as the report); unchanged bytes are left alone."""
+        ...
 
 
 class StaticExporter(Protocol):

@@ -189,6 +189,10 @@ def _print_summary(outcome: GenerationOutcome, out: Path, artefact_dir: str) -> 
     )
     if outcome.reused:
         print(f"  reused   : {', '.join(p.value for p in outcome.reused)} (inputs unchanged)")
+    if report.phases:
+        from entrypoints.terminal import phases_summary
+
+        print(f"  phases   : {phases_summary(report.phases)}")
     usage = report.usage
     if usage.calls or usage.retries:
         cached = usage.cache_read_input_tokens

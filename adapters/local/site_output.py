@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from adapters.local.files import durability_barrier, remove_empty_parents
+from adapters.local.files import atomic_write_chunks, durability_barrier, remove_empty_parents
 from adapters.local.paths import split_relative_path
 from domain.ports import WriteProgress
 from domain.site import SiteFile, WriteSummary
@@ -100,6 +100,13 @@ class LocalSiteOutput:
         return WriteSummary(
             written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
         )
+
+    def replace_file(self, root: Path, file: SiteFile) -> None:
+        site_file_segments(file.path)
+        target = Path(_SiteFolders(root).target(file.path))
+        if not _same_bytes(target, file.data):
+            incoming = root / STATE_DIR / "incoming"
+            atomic_write_chunks(target, [file.data], temp_dir=incoming, mode=PUBLIC_FILE_MODE)
 
     @staticmethod
     def _stage(

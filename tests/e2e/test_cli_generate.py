@@ -111,7 +111,10 @@ def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
-def test_regenerating_unchanged_material_changes_no_file(
+REPORT = ".kirbygen/report.json"
+
+
+def test_regenerating_unchanged_material_changes_no_file_but_the_run_s_timings(
     tmp_path: Path, kirbygen: Kirbygen
 ) -> None:
     args = ("generate", EXAMPLE, "--out", tmp_path / "site", "--name", "Mara Lindqvist")
@@ -119,10 +122,38 @@ def test_regenerating_unchanged_material_changes_no_file(
     before = snapshot(tmp_path / "site")
     again = kirbygen(*args, "--json")
     assert again.returncode == 0, again.stderr
-    assert snapshot(tmp_path / "site") == before
+    after = snapshot(tmp_path / "site")
+    old_report, new_report = before.pop(REPORT), after.pop(REPORT)
+    assert after == before
+    # The report is the same but for how long each phase took this time.
+    assert {**json.loads(old_report[1]), "phases": []} == {
+        **json.loads(new_report[1]),
+        "phases": [],
+    }
     outcome = json.loads(again.stdout)
     assert outcome["files"]["written"] == []
     assert outcome["reused_phases"] == ["ingest", "mapping", "structuring", "design"]
+    phases = [(p["name"], p["reused"]) for p in outcome["report"]["phases"]]
+    assert phases == [
+        ("ingest", True),
+        ("mapping", True),
+        ("structuring", True),
+        ("design", True),
+        ("site", False),
+    ]
+
+
+def test_the_report_times_every_phase_in_order(tmp_path: Path, kirbygen: Kirbygen) -> None:
+    site, static = tmp_path / "site", tmp_path / "static"
+    result = kirbygen("generate", EXAMPLE, "--out", site, "--static-out", static)
+    assert result.returncode == 0, result.stderr
+    phases = json.loads((site / REPORT).read_text())["phases"]
+    names = ["ingest", "mapping", "structuring", "design", "site", "static-export"]
+    assert [p["name"] for p in phases] == names
+    assert all(p["seconds"] >= 0 and p["reused"] is False for p in phases)
+    summary = next(line for line in result.stdout.splitlines() if "phases   :" in line)
+    assert all(f"{name} " in summary for name in names)
+    assert "total" in summary
 
 
 def test_bad_files_are_reported_and_the_rest_is_generated(

@@ -52,6 +52,13 @@ class FakeSiteOutput:
             written=tuple(written), unchanged=tuple(unchanged), removed=tuple(removed)
         )
 
+    def replace_file(self, root: Path, file: SiteFile) -> None:
+        unique_site_paths([file])
+        present = self.sites.setdefault(root, {})
+        if present.get(file.path) != file.data:
+            present[file.path] = file.data
+            self.writes.append((root, file.path))
+
     def add_foreign_file(self, root: Path, path: str, data: bytes) -> None:
         """A file a person put into the site by hand (never generated)."""
         self.sites.setdefault(root, {})[path] = data
