@@ -187,3 +187,19 @@ def test_progress_is_told_of_every_file_in_order(site: SiteHarness, root: Path) 
         lambda done, total: told.append((done, total)),
     )
     assert told == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_record_of_the_run_is_written_beside_the_site_files(
+    site: SiteHarness, root: Path
+) -> None:
+    site.output.write(root, files({"a": "1"}))
+    site.output.replace_file(root, SiteFile(".kirbygen/report.json", b"first"))
+    assert site.read(root, ".kirbygen/report.json") == b"first"
+    site.output.replace_file(root, SiteFile(".kirbygen/report.json", b"second"))
+    assert site.read(root, ".kirbygen/report.json") == b"second"
+    # Not one of the generated files: the next write neither lists nor removes it.
+    summary = site.output.write(root, files({"a": "1"}))
+    assert summary.removed == ()
+    assert site.read(root, ".kirbygen/report.json") == b"second"
+    with pytest.raises(ValueError):
+        site.output.replace_file(root, SiteFile("../outside", b"x"))
