@@ -72,17 +72,19 @@ def _bucket(endpoint: str, stack: ExitStack) -> dict[str, str]:
     }
 
 
-@pytest.fixture(params=["sqlite-local", "postgresql-s3"])
+@pytest.fixture(params=["sqlite-local", "postgresql-s3", "sqlite-local-to-postgresql-s3"])
 def installations(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
-    """The environments of two installations: the one exported from, and a fresh one."""
+    """The environments of two installations: the one exported from, and a fresh one (the
+    last case moves a project from a laptop to the cloud setup)."""
     envs = [{"KIRBYGEN_DATA_DIR": str(tmp_path / name)} for name in ("old", "new")]
+    cloud = {"sqlite-local": [], "postgresql-s3": envs, "sqlite-local-to-postgresql-s3": envs[1:]}
     with ExitStack() as stack:
-        if request.param == "postgresql-s3":
+        if cloud[request.param]:
             admin: str = request.getfixturevalue("postgres_admin_url")
             endpoint: str = request.getfixturevalue("s3_endpoint")
-            for env in envs:
+            for env in cloud[request.param]:
                 url = stack.enter_context(postgres_database(admin))
                 env["DATABASE_URL"] = url.replace("postgresql://", "postgres://")
                 env.update(_bucket(endpoint, stack))
