@@ -600,9 +600,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    def stopping(signum: int, frame: object) -> None:
+        say("already stopping everything; wait")
+
     def terminate(signum: int, frame: object) -> None:
+        # The first Ctrl-C or SIGTERM stops the run; more do not cut the clean-up short.
+        signal.signal(signal.SIGINT, stopping)
+        signal.signal(signal.SIGTERM, stopping)
         raise KeyboardInterrupt
 
+    # Set explicitly: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGINT, terminate)
     signal.signal(signal.SIGTERM, terminate)
     try:
         return run(args)
