@@ -360,6 +360,13 @@ def test_the_services_kirby_gen_is_made_of() -> None:
     assert _kirbygen(by_type["cron"], "dockerCommand") == ["backup"]
 
 
+def test_no_local_secret_or_data_goes_into_the_backup_image() -> None:
+    ignored = set((ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    # .env and the data folder (var/, with secrets.json) hold local secrets.
+    assert {".env", "var", ".venv", ".git"} <= ignored
+    assert "COPY . ." in (ROOT / "Dockerfile.backup").read_text(encoding="utf-8")
+
+
 def test_the_health_check_path_is_a_route_of_the_api() -> None:
     from entrypoints.http.routes.system import routes
 
