@@ -212,7 +212,7 @@ class GenerationPipeline:
     # --- phases ---------------------------------------------------------------------------
 
     def _ingest(self, request: PipelineInput) -> IngestResult:
-        parsers = self._skills.parsers()
+        parsers = self._lookup(Phase.INGEST, self._skills.parsers)
         key = fingerprint(
             self._version,
             [skill_identity(p) for p in parsers],
@@ -235,7 +235,7 @@ class GenerationPipeline:
         return self._phase(Phase.INGEST, key, IngestResult, work)
 
     def _map(self, request: PipelineInput, ingested: IngestResult) -> ContentSchema:
-        mapper = self._skills.mapper()
+        mapper = self._lookup(Phase.MAPPING, self._skills.mapper)
         approved = request.approved_schema
         key = fingerprint(
             self._version,
@@ -264,7 +264,7 @@ class GenerationPipeline:
         return self._phase(Phase.MAPPING, key, ContentSchema, work)
 
     def _structure(self, ingested: IngestResult, schema: ContentSchema) -> StructuredContent:
-        structurer = self._skills.structurer()
+        structurer = self._lookup(Phase.STRUCTURING, self._skills.structurer)
         key = fingerprint(self._version, skill_identity(structurer), ingested.documents, schema)
         return self._phase(
             Phase.STRUCTURING,
@@ -278,7 +278,7 @@ class GenerationPipeline:
     ) -> tuple[list[ImageSample], list[RejectedFile]]:
         """The moodboard and logo images that pass the same checks as uploaded images (format,
         pixel limit); the others are reported. Cheap: no image is decoded here."""
-        parsers = self._skills.parsers()
+        parsers = self._lookup(Phase.DESIGN, self._skills.parsers)
         accepted: list[ImageSample] = []
         refused: list[RejectedFile] = []
         for source in request.brand_images:
@@ -304,7 +304,7 @@ class GenerationPipeline:
         images: Mapping[str, SourceFile],
         brand_images: Sequence[ImageSample],
     ) -> DesignSystem:
-        designer = self._skills.designer()
+        designer = self._lookup(Phase.DESIGN, self._skills.designer)
         photos = [ImageSample(name=n, role="photo", data=f.data) for n, f in images.items()]
         samples = [*brand_images, *photos]
         key = fingerprint(
@@ -345,6 +345,14 @@ class GenerationPipeline:
         return self._phase(Phase.SITE, None, _SiteWritten, work)
 
     # --- machinery ------------------------------------------------------------------------
+
+    def _lookup(self, phase: Phase, find: Callable[[], T]) -> T:
+        """The phase's skill; a registry that cannot say (no plugin fills the slot, the
+        skills service is down) fails this phase, not a later one."""
+        try:
+            return find()
+        except KirbyGenError as exc:
+            self._fail(phase, exc.code, exc.message)
 
     def _phase(self, phase: Phase, key: str | None, cls: type[T], work: Callable[[], T]) -> T:
         if self._cancel.cancelled():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import EXAMPLE, Kirbygen
+from tests.support.servers import free_port
 from tests.support.skills_service import FaultyProxy, SkillsService, skills_service
 
 pytestmark = pytest.mark.slow
@@ -88,3 +89,20 @@ def test_the_skills_service_will_not_start_without_a_token(kirbygen: Kirbygen) -
     refused = kirbygen("skills-api", "--port", "1", env={"SKILLS_API_TOKEN": ""})
     assert refused.returncode == 2
     assert "SKILLS_API_TOKEN is required" in refused.stderr
+
+
+def test_an_unreachable_skills_service_fails_the_run_naming_it(
+    kirbygen: Kirbygen, tmp_path: Path
+) -> None:
+    dead = f"127.0.0.1:{free_port()}"  # nothing listens there
+    env = OFFLINE | {
+        "SKILLS_BASE_URL": dead,
+        "SKILLS_API_TOKEN": "t" * 32,
+        "KIRBYGEN_SKILLS_RETRIES": "1",
+        "KIRBYGEN_SKILLS_BACKOFF_MS": "10",
+    }
+    failed = kirbygen("generate", EXAMPLE, "--out", tmp_path / "site", "--json", env=env)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert f"the skills service at http://{dead} is not reachable" in failed.stderr
+    assert "after 2 attempt(s) (KIRBYGEN_SKILLS_RETRIES=1)" in failed.stderr

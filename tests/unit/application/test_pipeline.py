@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -18,7 +19,7 @@ from application.pipeline import (
 from application.progress import RunProgress
 from domain.design import BrandInputs
 from domain.documents import RejectionCode, SourceFile
-from domain.errors import RunCancelled
+from domain.errors import DependencyUnavailable, RunCancelled
 from domain.project import EventStatus, Phase
 from tests.fakes import FakeSiteOutput, FakeStorage, FixedClock, RecordingProgressSink
 from tests.unit.application.skills import OnePageMapper, PageListCms, Skills
@@ -163,3 +164,19 @@ def test_a_reference_to_a_missing_image_is_dropped_and_reported() -> None:
     assert "cover" not in result.content.items[0].fields
     assert "cover" not in result.content.items[0].provenance
     assert result.warnings == ("a.txt: 'nowhere.png' is referenced but no such file was given",)
+
+
+class UnreachableStructurer(Skills):
+    """A registry that cannot name its structuring skill (its service is down)."""
+
+    def structurer(self) -> NoReturn:
+        raise DependencyUnavailable("the skills service is not reachable", code="skills_down")
+
+
+def test_a_registry_that_cannot_name_a_skill_fails_that_phase() -> None:
+    harness = Harness(UnreachableStructurer())
+    with pytest.raises(PhaseFailed) as failed:
+        harness.run(material())
+    assert failed.value.failure.phase is Phase.STRUCTURING
+    assert failed.value.failure.code == "skills_down"
+    assert "not reachable" in failed.value.failure.message
