@@ -19,8 +19,23 @@ def fingerprint(*parts: object) -> str:
             digest.update(b"b")
             digest.update(hashlib.sha256(part).digest())
         else:
-            encoded = json.dumps(to_data(part), sort_keys=True, ensure_ascii=False, default=str)
+            encoded = json.dumps(
+                to_data(_bytes_digested(part)), sort_keys=True, ensure_ascii=False, default=str
+            )
             digest.update(b"j")
             digest.update(encoded.encode())
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def _bytes_digested(part: object) -> object:
+    """``part`` with the bytes inside its lists, tuples and dicts replaced by their digest:
+    serialising a file's bytes as text (base85) to hash them costs more time and memory than
+    the file itself."""
+    if isinstance(part, bytes):
+        return {"sha256": hashlib.sha256(part).hexdigest()}
+    if isinstance(part, list | tuple):
+        return [_bytes_digested(p) for p in part]
+    if isinstance(part, dict):
+        return {k: _bytes_digested(v) for k, v in part.items()}
+    return part

@@ -8,8 +8,12 @@ Either way the rest of the batch goes on.
 
 from __future__ import annotations
 
+import os
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import attrs
 
 from domain.documents import (
     Document,
@@ -42,8 +46,8 @@ def ingest(
     rejected: list[RejectedFile] = list(already_rejected)
     images: list[str] = []
     ordered = sorted(sources, key=lambda s: s.name)
-    for done, source in enumerate(ordered, start=1):
-        outcome = read_source(source, parsers, limits)
+    outcomes = read_sources(ordered, parsers, limits)
+    for done, (source, outcome) in enumerate(zip(ordered, outcomes, strict=True), start=1):
         if isinstance(outcome, RejectedFile):
             rejected.append(outcome)
         elif outcome is None:
@@ -61,11 +65,64 @@ def ingest(
     )
 
 
+Outcome = Document | RejectedFile | None
+
+
+@attrs.frozen
+class _Parse:
+    """A file that passed the checks, and the parser that reads it."""
+
+    source: SourceFile
+    parser: DocumentParser
+
+    @property
+    def in_child(self) -> bool:
+        return bool(getattr(self.parser, "runs_in_child", False))
+
+
+def read_sources(
+    sources: Sequence[SourceFile], parsers: Sequence[DocumentParser], limits: IngestLimits
+) -> Iterator[Outcome]:
+    """``read_source`` of each file, in the order given, each as soon as it and the files
+    before it are read.
+
+    Parsers that run in a child process (PDF, DOCX) spend their time in that child, so up to
+    ``parse_workers`` files are parsed at once; the answers keep the order of ``sources``,
+    so the result is the same as reading them one by one. With fewer than two such files
+    the files are read one by one, as starting the pool would cost more than it saves.
+    """
+    checked = [_checked(source, parsers, limits) for source in sources]
+    work = [c for c in checked if isinstance(c, _Parse)]
+    workers = min(parse_workers(limits), sum(1 for w in work if w.in_child))
+    if workers < 2:
+        for c in checked:
+            yield _parsed(c, limits) if isinstance(c, _Parse) else c
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kirbygen-parse") as pool:
+        parsed = pool.map(lambda w: _parsed(w, limits), work)
+        for c in checked:
+            yield next(parsed) if isinstance(c, _Parse) else c
+
+
+def parse_workers(limits: IngestLimits) -> int:
+    """Files parsed at once: the ``parse_workers`` limit, or one per CPU when it is 0."""
+    return limits.parse_workers or os.cpu_count() or 1
+
+
 def read_source(
     source: SourceFile, parsers: Sequence[DocumentParser], limits: IngestLimits
-) -> Document | RejectedFile | None:
+) -> Outcome:
     """The document a file gives, or why it was refused; None for an image that no
     installed parser inspects (it is then used as it is)."""
+    checked = _checked(source, parsers, limits)
+    return _parsed(checked, limits) if isinstance(checked, _Parse) else checked
+
+
+def _checked(
+    source: SourceFile, parsers: Sequence[DocumentParser], limits: IngestLimits
+) -> _Parse | RejectedFile | None:
+    """The file typed from its bytes with the parser that reads it, or the reason it is
+    refused before any parser sees it; None for an image no installed parser inspects."""
 
     def refuse(code: RejectionCode, reason: str) -> RejectedFile:
         return RejectedFile(source.name, code, reason)
@@ -99,14 +156,21 @@ def read_source(
                 " and in single-byte encodings, but it holds binary data"
             )
         return refuse(RejectionCode.UNSUPPORTED_TYPE, reason)
+    return _Parse(typed, parser)
+
+
+def _parsed(work: _Parse, limits: IngestLimits) -> Document | RejectedFile:
+    source, parser = work.source, work.parser
     try:
-        return parser.parse(typed, limits)
+        return parser.parse(source, limits)
     except RejectedInput as exc:
-        return refuse(exc.code, exc.reason)
+        return RejectedFile(source.name, exc.code, exc.reason)
     except DependencyUnavailable:
         raise  # the service that parses is down: not a fault of this file
     except Exception as exc:  # a broken file or parser must not stop the batch
-        return refuse(RejectionCode.PARSE_ERROR, f"{parser.name} could not read it: {exc}")
+        return RejectedFile(
+            source.name, RejectionCode.PARSE_ERROR, f"{parser.name} could not read it: {exc}"
+        )
 
 
 def claimed_type(name: str) -> str | None:

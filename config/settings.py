@@ -422,6 +422,7 @@ _INGEST_INTS = {
     "KIRBYGEN_MAX_TEXT_CHARS": "max_text_chars",
     "KIRBYGEN_MAX_XML_ELEMENTS": "max_xml_elements",
     "KIRBYGEN_MAX_XML_DEPTH": "max_xml_depth",
+    "KIRBYGEN_PARSE_WORKERS": "parse_workers",
 }
 
 

@@ -139,6 +139,9 @@ class IngestLimits:
     max_text_chars: int = 20_000_000  # text extracted from one file
     max_xml_elements: int = 500_000  # elements in one XML part or SVG
     max_xml_depth: int = 256  # nesting of elements in one XML part or SVG
+    # Files parsed at once (KIRBYGEN_PARSE_WORKERS); 0 means one per CPU. Each parser child
+    # keeps its own pdf_memory_bytes and pdf_timeout_seconds.
+    parse_workers: int = 0
 
 
 @attrs.frozen

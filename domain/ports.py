@@ -306,6 +306,11 @@ class Skill(Protocol):
 
 
 class DocumentParser(Skill, Protocol):
+    """Reads one kind of file. ``parse`` may be called for several files at once from
+    different threads; a parser whose class sets ``runs_in_child = True`` (it does its work
+    in a child process) makes ingest parse up to ``IngestLimits.parse_workers`` files at once.
+    """
+
     media_types: frozenset[str]
 
     def accepts(self, source: SourceFile) -> bool:

@@ -11,6 +11,21 @@ Third-party packages implement hooks with the marker exported here::
 and register the module under the entry point group ``kirbygen``.
 """
 
-from plugins.hookspecs import hookimpl
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plugins.hookspecs import hookimpl
 
 __all__ = ["hookimpl"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the parser child processes import this package for its
+    # modules alone, and pluggy with the hookspecs would cost each of them a quarter second.
+    if name == "hookimpl":
+        from plugins.hookspecs import hookimpl
+
+        return hookimpl
+    raise AttributeError(f"module 'plugins' has no attribute {name!r}")

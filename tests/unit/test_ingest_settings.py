@@ -27,6 +27,7 @@ def test_every_limit_has_its_environment_variable() -> None:
             "KIRBYGEN_PDF_TIMEOUT_SECONDS": "3",
             "KIRBYGEN_PDF_MEMORY_BYTES": "600000000",
             "KIRBYGEN_MAX_TEXT_CHARS": "800",
+            "KIRBYGEN_PARSE_WORKERS": "3",
         }
     ).ingest
     assert limits == IngestLimits(
@@ -39,6 +40,7 @@ def test_every_limit_has_its_environment_variable() -> None:
         pdf_timeout_seconds=3,
         pdf_memory_bytes=600_000_000,
         max_text_chars=800,
+        parse_workers=3,
     )
 
 

@@ -25,6 +25,8 @@ class DocxParser:
     slot = "parser.docx"
     name = "docx"
     media_types = frozenset({DOCX})
+    # Parsed in a child process: ingest may run several of these at once.
+    runs_in_child = True
 
     def accepts(self, source: SourceFile) -> bool:
         return source.media_type == DOCX

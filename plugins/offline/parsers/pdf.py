@@ -36,6 +36,8 @@ class PdfParser:
     slot = "parser.pdf"
     name = "pdf"
     media_types = frozenset({PDF_MEDIA_TYPE})
+    # Parsed in a child process: ingest may run several of these at once.
+    runs_in_child = True
 
     def accepts(self, source: SourceFile) -> bool:
         return source.media_type == PDF_MEDIA_TYPE
