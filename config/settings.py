@@ -297,13 +297,14 @@ def _read_settings(env: Mapping[str, str], problems: Problems, skills_service: b
     _check_database_url(database_url, problems)
     skills = SkillsMode(_choice(env, "KIRBYGEN_SKILLS", SkillsMode, "auto"))
     claude = _claude_settings(env)
-    if skills is SkillsMode.CLAUDE and not claude.api_key:
-        problems.add(
-            "KIRBYGEN_SKILLS=claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
-        )
     # The skills service stores nothing: the production defaults of storage, sessions and
     # queue do not apply to it.
     backends = read_backends(env, production=production and not skills_service, problems=problems)
+    # With SKILLS_BASE_URL the model is called by the skills service, which holds the key.
+    if skills is SkillsMode.CLAUDE and not claude.api_key and not backends.skills.enabled:
+        problems.add(
+            "KIRBYGEN_SKILLS=claude needs an API key: set ANTHROPIC_API_KEY (or CLAUDE_API_KEY)"
+        )
     if skills_service:
         _check_skills_service(backends, problems)
         if production and skills is not SkillsMode.OFFLINE and not claude.api_key:

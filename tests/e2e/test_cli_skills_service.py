@@ -1,14 +1,21 @@
 """`kirbygen generate` with its skills on a real `kirbygen skills-api` process: the same
-site, byte for byte, as in-process — and the service really did the work. A service that
-does not answer, or refuses the token, fails the run with a message that names it."""
+site, byte for byte, as in-process (the report too, but for its wall-clock figures) — and
+the service really did the work, offline and with the Claude skills (the model's usage is
+reported as in-process). A service that does not answer, or refuses the token, fails the
+run with a message that names it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import EXAMPLE, Kirbygen
+from tests.fakes.anthropic_server import VALID_KEY, FakeAnthropic
+from tests.fakes.claude_material import example_answers
+from tests.fakes.claude_responder import MaterialResponder
 from tests.support.servers import free_port
 from tests.support.skills_service import FaultyProxy, SkillsService, skills_service
 
@@ -23,6 +30,28 @@ def _tree(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+REPORT = ".kirbygen/report.json"
+
+
+def _comparable(report: bytes) -> dict[str, Any]:
+    """The report without its wall-clock figures (phase durations, model call latency),
+    which are never equal twice."""
+    data: dict[str, Any] = json.loads(report)
+    data["usage"].pop("latency_ms")
+    for phase in data.get("phases", ()):
+        phase.pop("seconds")
+    return data
+
+
+def _same_sites(local: Path, remote: Path) -> dict[str, bytes]:
+    local_tree, remote_tree = _tree(local), _tree(remote)
+    assert sorted(remote_tree) == sorted(local_tree)
+    different = [n for n in local_tree if n != REPORT and local_tree[n] != remote_tree[n]]
+    assert different == []
+    assert _comparable(remote_tree[REPORT]) == _comparable(local_tree[REPORT])
+    return remote_tree
 
 
 def _remote(service: SkillsService, url: str | None = None, **env: str) -> dict[str, str]:
@@ -42,12 +71,9 @@ def test_a_site_made_over_the_skills_service_is_the_same_site(
         assert remote.returncode == 0, remote.stderr
         calls = service.calls()
 
-    local_tree, remote_tree = _tree(tmp_path / "local"), _tree(tmp_path / "remote")
-    assert sorted(remote_tree) == sorted(local_tree)
-    for kind in ("content/", "site/blueprints/", "site/templates/", ".kirbygen/report.json"):
-        assert any(name.startswith(kind) for name in local_tree), kind
-    different = [name for name in local_tree if local_tree[name] != remote_tree[name]]
-    assert different == []
+    remote_tree = _same_sites(tmp_path / "local", tmp_path / "remote")
+    for kind in ("content/", "site/blueprints/", "site/templates/", REPORT):
+        assert any(name.startswith(kind) for name in remote_tree), kind
     # Every skill the pipeline needs ran on the service.
     for slot in ("mapping", "structuring", "design", "parser.markdown", "parser.image"):
         assert calls.get(slot, 0) >= 1, calls
@@ -106,3 +132,44 @@ def test_an_unreachable_skills_service_fails_the_run_naming_it(
     assert "Traceback" not in failed.stderr
     assert f"the skills service at http://{dead} is not reachable" in failed.stderr
     assert "after 2 attempt(s) (KIRBYGEN_SKILLS_RETRIES=1)" in failed.stderr
+
+
+def test_claude_skills_on_the_service_make_the_same_site_and_report_their_usage(
+    kirbygen: Kirbygen, tmp_path: Path
+) -> None:
+    schema, content = example_answers()
+    # A fresh model server per run: its prompt cache would otherwise serve the second run.
+    fakes = [FakeAnthropic(responder=MaterialResponder(schema, content)) for _ in range(2)]
+
+    def model(base_url: str) -> dict[str, str]:
+        return {
+            "ANTHROPIC_API_KEY": VALID_KEY,
+            "ANTHROPIC_BASE_URL": base_url,
+            "KIRBYGEN_CLAUDE_BACKOFF_MS": "1",
+            "KIRBYGEN_SKILLS": "claude",
+        }
+
+    with fakes[0].serve() as anthropic:
+        env = OFFLINE | model(anthropic)
+        local = kirbygen("generate", EXAMPLE, "--out", tmp_path / "local", env=env)
+        assert local.returncode == 0, local.stderr
+    with (
+        fakes[1].serve() as anthropic,
+        skills_service(tmp_path / "skills-api.log", model(anthropic)) as service,
+    ):
+        # The client holds no model key: the service calls the model.
+        env = _remote(service, KIRBYGEN_SKILLS="claude")
+        remote = kirbygen("generate", EXAMPLE, "--out", tmp_path / "remote", env=env)
+        assert remote.returncode == 0, remote.stderr
+        calls = service.calls()
+
+    remote_tree = _same_sites(tmp_path / "local", tmp_path / "remote")
+    usage = json.loads(remote_tree[REPORT])["usage"]
+    assert usage["calls"] == 3 and usage["cost_usd"] > 0  # the service's model use, reported
+    for fake in fakes:
+        assert [r.tool for r in fake.received] == [
+            "propose_schema",
+            "extract_items",
+            "choose_colours",
+        ]
+    assert calls["mapping"] == calls["structuring"] == calls["design"] == 1
