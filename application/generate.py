@@ -25,7 +25,7 @@ from application.tools import GenerationTools
 from domain.design import DesignSystem
 from domain.ports import Clock, ProgressSink, Storage
 from domain.project import Phase
-from domain.serialization import to_json
+from domain.serialization import to_json, to_layered_json
 from domain.site import SiteFile, WriteSummary
 
 # Intermediate artefacts live beside the site, in a folder Kirby never serves.
@@ -100,7 +100,8 @@ def intermediate_files(result: PipelineResult) -> list[SiteFile]:
     """The schema, content and design tokens, written beside a generated site."""
     return [
         SiteFile(f"{ARTEFACT_DIR}/schema.json", to_json(result.schema).encode()),
-        SiteFile(f"{ARTEFACT_DIR}/content.json", to_json(result.content).encode()),
+        # One item a line: the largest artefact, encoded at C speed, still read and diffed.
+        SiteFile(f"{ARTEFACT_DIR}/content.json", to_layered_json(result.content).encode()),
         SiteFile(f"{ARTEFACT_DIR}/tokens.json", to_json(result.design.tokens).encode()),
     ]
 

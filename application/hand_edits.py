@@ -55,10 +55,13 @@ class KeepHandEdits:
         kept_deleted: list[str] = []
         folders_with_deletions: set[str] = set()
 
-        for path in sorted(p for p in generated if self._merger.is_mergeable(p)):
+        mergeable = sorted(p for p in generated if self._merger.is_mergeable(p))
+        # Every file this run compares, read in one go.
+        found = self._reader.read_many(root, [*mergeable, *map(base_path, mergeable)])
+        for path in mergeable:
             data = generated[path]
-            base = self._reader.read(root, base_path(path))
-            current = self._reader.read(root, path)
+            base = found[base_path(path)]
+            current = found[path]
             if current is None:
                 if base is None:  # a new file
                     out[path] = bases[path] = data

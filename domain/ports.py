@@ -419,6 +419,10 @@ class SiteReader(Protocol):
         """Relative paths of the files below the folder ``prefix``, sorted."""
         ...
 
+    def read_many(self, root: Path, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """``read`` of each path, in one go (checks shared between files of one folder)."""
+        ...
+
 
 class ContentMerger(Protocol):
     """Merges a person's edits of a generated content file with a new generation of it."""

@@ -34,5 +34,25 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
     return json.dumps(to_data(obj), indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def to_layered_json(obj: object, *, depth: int = 2) -> str:
+    """Canonical JSON like ``to_json``, indented for the top ``depth`` levels and with each
+    deeper value on one line: a list of 1,000 items reads (and diffs) one item per line, and
+    encodes with the C encoder (an ``indent`` makes ``json`` fall back to pure Python, some
+    ten times slower)."""
+    compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def encode(value: Any, level: int) -> str:
+        if level >= depth or not value or not isinstance(value, dict | list):
+            return compact(value)
+        pad, close = "  " * (level + 1), "  " * level
+        if isinstance(value, dict):
+            inner = [f"{pad}{compact(k)}: {encode(v, level + 1)}" for k, v in sorted(value.items())]
+            return "{\n" + ",\n".join(inner) + "\n" + close + "}"
+        inner = [pad + encode(v, level + 1) for v in value]
+        return "[\n" + ",\n".join(inner) + "\n" + close + "]"
+
+    return encode(to_data(obj), 0) + "\n"
+
+
 def from_json(text: str | bytes, cls: type[T]) -> T:
     return from_data(json.loads(text), cls)

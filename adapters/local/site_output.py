@@ -153,6 +153,14 @@ class LocalSiteOutput:
         except OSError:
             return None
 
+    def read_many(self, root: Path, paths: Sequence[str]) -> dict[str, bytes | None]:
+        folders = _SiteFolders(root)
+        found: dict[str, bytes | None] = {}
+        for path in paths:
+            split_relative_path(path, what="site file path")
+            found[path] = _read_regular_file(folders.target(path))
+        return found
+
     def list_paths(self, root: Path, prefix: str) -> list[str]:
         folder = root.joinpath(*split_relative_path(prefix, what="site folder path"))
         if not folder.is_dir() or folder.is_symlink():
@@ -275,6 +283,19 @@ class _SiteFolders:
                     raise ValueError(f"site file path {path!r} leads outside {self._root}")
                 self._inside.add(folder)
         return self._prefix + path
+
+
+def _read_regular_file(path: str) -> bytes | None:
+    """The bytes of a regular file at ``path``; None when absent, a folder or a symlink."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as file:
+        return file.read()
 
 
 def _same_bytes(path: str | Path, data: bytes) -> bool:

@@ -155,3 +155,21 @@ def test_a_failed_write_changes_nothing_and_leaves_no_staged_files(tmp_path: Pat
         LocalSiteOutput().write(root, [SiteFile("a", b"new"), SiteFile("link/evil.txt", b"x")])
     assert (root / "a").read_bytes() == b"a"
     assert list((root / ".kirbygen" / "incoming").iterdir()) == []
+
+
+def test_reading_many_refuses_a_folder_that_leads_outside_and_skips_symlinks(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    root = tmp_path / "site"
+    write(root, "a", "b/c")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    (root / "b" / "file-link").symlink_to(outside / "secret.txt")
+    reader = LocalSiteOutput()
+    assert reader.read_many(root, ["b/file-link", "b"]) == {"b/file-link": None, "b": None}
+    with pytest.raises(ValueError, match="outside"):
+        reader.read_many(root, ["a", "link/secret.txt"])
+    with pytest.raises(ValueError):
+        reader.read_many(root, ["../outside/secret.txt"])

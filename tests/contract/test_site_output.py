@@ -203,3 +203,12 @@ def test_a_record_of_the_run_is_written_beside_the_site_files(
     assert site.read(root, ".kirbygen/report.json") == b"second"
     with pytest.raises(ValueError):
         site.output.replace_file(root, SiteFile("../outside", b"x"))
+
+
+def test_many_files_are_read_at_once_absent_ones_as_none(site: SiteHarness, root: Path) -> None:
+    site.output.write(root, files({"a": "1", "b/c": "2"}))
+    site.add_foreign(root, "b/mine.txt", b"by hand")
+    reader = site.output
+    assert isinstance(reader, LocalSiteOutput | FakeSiteOutput)
+    found = reader.read_many(root, ["a", "b/c", "b/mine.txt", "b/gone", "x/y"])
+    assert found == {"a": b"1", "b/c": b"2", "b/mine.txt": b"by hand", "b/gone": None, "x/y": None}

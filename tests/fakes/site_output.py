@@ -66,6 +66,9 @@ class FakeSiteOutput:
     def read(self, root: Path, path: str) -> bytes | None:
         return self.sites.get(root, {}).get(path)
 
+    def read_many(self, root: Path, paths: Sequence[str]) -> dict[str, bytes | None]:
+        return {path: self.read(root, path) for path in paths}
+
     def list_paths(self, root: Path, prefix: str) -> list[str]:
         folder = prefix.rstrip("/") + "/"
         return sorted(p for p in self.sites.get(root, {}) if p.startswith(folder))
