@@ -174,6 +174,7 @@ class RemoteParser(_Remote):
     ) -> None:
         super().__init__(info, registry)
         self.media_types = frozenset(info.media_types)
+        self.runs_in_child = info.runs_in_child
         self._chooser = chooser
 
     def accepts(self, source: SourceFile) -> bool:

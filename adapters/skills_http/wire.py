@@ -112,6 +112,8 @@ class SkillInfo:
     name: str
     version: str = ""
     media_types: tuple[str, ...] = ()  # parsers only
+    # A parser that works in a child process: ingest then sends several files at once.
+    runs_in_child: bool = False
 
 
 @attrs.frozen

@@ -133,6 +133,7 @@ def _info(skill: Skill) -> SkillInfo:
         name=skill.name,
         version=str(getattr(skill, "version", "")),
         media_types=tuple(media_types),
+        runs_in_child=bool(getattr(skill, "runs_in_child", False)),
     )
 
 

@@ -57,6 +57,8 @@ def _material() -> list[SourceFile]:
     hostile = [
         SourceFile("huge.png", png_header_only(100_000, 100_000)),  # over max_image_pixels
         SourceFile("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n"),  # no xref
+        # Two files for child-process parsers: ingest parses them at once, from two threads.
+        SourceFile("cut.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n2 0 obj\n<<"),
         SourceFile("noise.md", bytes(range(256)) * 8),  # text by name, binary by bytes
         SourceFile("data.bin", b"\x00\x01\x02 plain bytes"),
     ]
@@ -75,6 +77,10 @@ def test_the_same_skills_fill_the_same_slots(registry: SkillRegistry) -> None:
     assert [p.media_types for p in registry.parsers()] == [
         p.media_types for p in reference.parsers()
     ]
+    # PDF and DOCX parse in children: ingest sends several such files at once either way.
+    assert [getattr(p, "runs_in_child", False) for p in registry.parsers()] == [
+        getattr(p, "runs_in_child", False) for p in reference.parsers()
+    ]
     for slot in ("mapper", "structurer", "designer"):
         assert skill_identity(getattr(registry, slot)()) == skill_identity(
             getattr(reference, slot)()
@@ -88,7 +94,7 @@ def test_ingest_reads_and_refuses_the_same_files(registry: SkillRegistry) -> Non
     refused = {r.name: r.code.value for r in result.rejected}
     assert refused["huge.png"] == "limit_exceeded"
     assert refused["broken.pdf"] in ("parse_error", "unreadable")
-    assert set(refused) >= {"huge.png", "broken.pdf", "noise.md", "data.bin"}
+    assert set(refused) >= {"huge.png", "broken.pdf", "cut.pdf", "noise.md", "data.bin"}
     assert len(result.text_documents) == 4
 
 
