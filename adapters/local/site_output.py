@@ -80,7 +80,8 @@ class LocalSiteOutput:
         manifest = _manifest_bytes(sorted(wanted))
         incoming = root / STATE_DIR / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
-        batch = _StagedTree(Path(tempfile.mkdtemp(dir=incoming, prefix="write-")))
+        _remove_abandoned_batches(incoming)
+        batch = _StagedTree(Path(tempfile.mkdtemp(dir=incoming, prefix=f"write-{os.getpid()}-")))
         try:
             written, unchanged = self._stage(folders, wanted, batch, progress)
             manifest_changed = not _same_bytes(root / MANIFEST_PATH, manifest)
@@ -197,6 +198,24 @@ class LocalSiteOutput:
 def _manifest_bytes(paths: list[str]) -> bytes:
     body = {"files": paths, "version": _MANIFEST_VERSION}
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _remove_abandoned_batches(incoming: Path) -> None:
+    """Staged files of a write whose process is gone (killed, or the machine stopped)."""
+    for batch in incoming.glob("write-*-*"):
+        pid = batch.name.split("-")[1]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(batch, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 class _StagedTree:

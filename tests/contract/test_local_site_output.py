@@ -173,3 +173,16 @@ def test_reading_many_refuses_a_folder_that_leads_outside_and_skips_symlinks(
         reader.read_many(root, ["a", "link/secret.txt"])
     with pytest.raises(ValueError):
         reader.read_many(root, ["../outside/secret.txt"])
+
+
+def test_files_staged_by_a_write_that_died_are_cleared_by_the_next(tmp_path: Path) -> None:
+    write(tmp_path, "a")
+    incoming = tmp_path / ".kirbygen" / "incoming"
+    dead = incoming / "write-999999999-abc"  # beyond any pid the system hands out
+    (dead / "tree").mkdir(parents=True)
+    (dead / "tree" / "half").write_bytes(b"staged")
+    alive = incoming / f"write-{os.getpid()}-xyz"  # a write still under way
+    alive.mkdir()
+    write(tmp_path, "a", "b")
+    assert not dead.exists()
+    assert alive.exists()
