@@ -195,7 +195,7 @@ def read_backends(env: Mapping[str, str], *, production: bool, problems: Problem
         redis=redis,
         queue=_queue(env, redis, production, problems),
         pool=_pool(env, problems),
-        skills=_skills_service(env, problems),
+        skills=_skills_service(env, production, problems),
     )
     if session_backend is SessionBackend.REDIS and not redis.enabled:
         problems.add("SESSION_BACKEND=redis needs REDIS_URL")
@@ -339,7 +339,21 @@ def skills_base_url(raw: str) -> str:
     return url
 
 
-def _skills_service(env: Mapping[str, str], problems: Problems) -> SkillsServiceSettings:
+# A shared secret shorter than this is refused in production (Render's generateValue gives 44).
+MIN_SKILLS_TOKEN_CHARS = 16
+
+
+def check_skills_token(token: str, problems: Problems) -> None:
+    if token and len(token) < MIN_SKILLS_TOKEN_CHARS:
+        problems.add(
+            f"SKILLS_API_TOKEN must be at least {MIN_SKILLS_TOKEN_CHARS} characters in "
+            "production (a long random value, the same on the service and its clients)"
+        )
+
+
+def _skills_service(
+    env: Mapping[str, str], production: bool, problems: Problems
+) -> SkillsServiceSettings:
     d = SkillsServiceSettings()
     base_url = skills_base_url(_get(env, "SKILLS_BASE_URL"))
     token = _get(env, "SKILLS_API_TOKEN")
@@ -360,6 +374,8 @@ def _skills_service(env: Mapping[str, str], problems: Problems) -> SkillsService
                 "SKILLS_BASE_URL is set but SKILLS_API_TOKEN is not: set the token the "
                 "skills service was started with"
             )
+        elif production:
+            check_skills_token(token, problems)
     return SkillsServiceSettings(
         base_url=base_url,
         token=token,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from config.backends import Backends, Problems, read_backends
+from config.backends import Backends, Problems, check_skills_token, read_backends
 from config.backup_settings import BackupSettings, load_backup_settings
 from config.deploy_settings import DeploySettings, load_deploy_settings
 from domain.documents import IngestLimits
@@ -307,6 +307,8 @@ def _read_settings(env: Mapping[str, str], problems: Problems, skills_service: b
         )
     if skills_service:
         _check_skills_service(backends, problems)
+        if production:
+            check_skills_token(backends.skills.token, problems)
         if production and skills is not SkillsMode.OFFLINE and not claude.api_key:
             problems.add(
                 f"KIRBYGEN_SKILLS={skills.value} needs ANTHROPIC_API_KEY (or CLAUDE_API_KEY); "

@@ -239,3 +239,11 @@ def problems_of_service(env: dict[str, str]) -> str:
     with pytest.raises(InvalidInput) as refused:
         load_settings(env, skills_service=True)
     return refused.value.message
+
+
+def test_production_refuses_a_short_skills_token_on_both_sides() -> None:
+    short = {"SKILLS_BASE_URL": "skills:10000", "SKILLS_API_TOKEN": "short"}
+    assert "SKILLS_API_TOKEN must be at least 16 characters" in problems_of(PRODUCTION | short)
+    load_settings(short)  # locally a short token is the developer's business
+    service = {"APP_ENV": "production", "KIRBYGEN_SKILLS": "offline", "SKILLS_API_TOKEN": "x"}
+    assert "at least 16 characters" in problems_of_service(service)
