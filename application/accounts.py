@@ -20,11 +20,12 @@ import secrets
 
 import attrs
 
+from application.access import allowed_project
 from application.projects import ProjectService
-from domain.accounts import AccessTokens, PasswordHasher, RateLimiter
+from domain.accounts import AccessClaims, AccessTokens, PasswordHasher, RateLimiter
 from domain.errors import InvalidInput, NotFound
 from domain.ports import IdGenerator, ProjectRepository, SessionStore
-from domain.project import Role, User
+from domain.project import Project, Role, User
 from domain.refusals import Conflict, RateLimited, Unauthenticated
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -185,12 +186,19 @@ class AccountService:
         """The id of the live user an access token names; raises Unauthenticated. A deleted
         user or a token issued before logout-everywhere is refused (one indexed read)."""
         claims = self._tokens.verify(access_token)
-        version = self._repository.token_version(claims.user_id)
-        if version is None:
-            raise Unauthenticated("the account no longer exists", code="user_deleted")
-        if version != claims.version:
-            raise Unauthenticated("this access token was revoked; log in again")
+        _require_live(claims, self._repository.token_version(claims.user_id))
         return claims.user_id
+
+    def authorize(self, access_token: str, project_id: str, needed: Role) -> tuple[str, Project]:
+        """The live user an access token names and the project they hold at least ``needed``
+        in, checked in one read: Unauthenticated first, then NotFound for a non-member, then
+        Forbidden for too low a role."""
+        claims = self._tokens.verify(access_token)
+        access = self._repository.caller_access(claims.user_id, project_id)
+        _require_live(claims, None if access is None else access.token_version)
+        assert access is not None  # _require_live refused a missing user
+        project = allowed_project(project_id, access.membership, access.project, needed)
+        return claims.user_id, project
 
     def me(self, user_id: str) -> User:
         user = self._repository.get_user(user_id)
@@ -260,3 +268,11 @@ def _used_key(digest: str) -> str:
 
 def _family_key(family: str) -> str:
     return f"login-family:{family}"
+
+
+def _require_live(claims: AccessClaims, version: int | None) -> None:
+    """A deleted user's token, or one issued before logout-everywhere, is refused."""
+    if version is None:
+        raise Unauthenticated("the account no longer exists", code="user_deleted")
+    if version != claims.version:
+        raise Unauthenticated("this access token was revoked; log in again")

@@ -121,6 +121,15 @@ class Page:
     total: int
 
 
+@attrs.frozen
+class CallerAccess:
+    """What one read tells about an authenticated caller and a project of theirs."""
+
+    token_version: int
+    membership: Membership | None  # None: not a member (or no such project)
+    project: Project | None  # only when they are a member
+
+
 class ProjectRepository(Protocol):
     """Projects, runs, progress events, uploads metadata, users and memberships."""
 
@@ -166,6 +175,11 @@ class ProjectRepository(Protocol):
     def token_version(self, user_id: str) -> int | None:
         """The user's token version, None when there is no such user (one indexed read:
         every authenticated request asks)."""
+        ...
+
+    def caller_access(self, user_id: str, project_id: str) -> CallerAccess | None:
+        """The user's token version, membership of the project and the project, None when
+        there is no such user: one read for every authenticated request about a project."""
         ...
 
     def revoke_tokens(self, user_id: str) -> None:

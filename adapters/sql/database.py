@@ -33,6 +33,8 @@ DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
 
 # Execution option marking a connection whose transactions will write (see _begin_sqlite).
 WRITE_OPTION = "kirbygen_write"
+# Execution option marking a connection that runs single SELECTs (see Transactions.single_read).
+SINGLE_STATEMENT_OPTION = "kirbygen_single_statement"
 
 
 def normalize_url(url: str) -> str:
@@ -105,9 +107,10 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout_ms: int, echo: b
         # A deferred transaction that reads and then writes cannot wait for another writer
         # (SQLite reports "database is locked" at once); BEGIN IMMEDIATE takes the write lock
         # up front and so honours busy_timeout.
-        if connection.get_execution_options().get(WRITE_OPTION):
+        options = connection.get_execution_options()
+        if options.get(WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(SINGLE_STATEMENT_OPTION):  # one SELECT is atomic by itself
             connection.exec_driver_sql("BEGIN")
 
     return engine
@@ -117,6 +120,7 @@ class Transactions:
     """Read and write ORM sessions for one engine, each used as a single transaction."""
 
     def __init__(self, engine: Engine) -> None:
+        self._single_read = engine.execution_options(**{SINGLE_STATEMENT_OPTION: True})
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -126,6 +130,13 @@ class Transactions:
     def read(self) -> Iterator[Session]:
         with self._read.begin() as session:
             yield session
+
+    @contextmanager
+    def single_read(self) -> Iterator[Connection]:
+        """A Core connection (no ORM session) for a hot read of one statement: SQLite runs it
+        without an explicit transaction, which would cost as much as the read."""
+        with self._single_read.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 from attrs import AttrsInstance
+from sqlalchemy import Row
 
 from adapters.sql.tables import (
     MembershipRow,
@@ -73,7 +74,8 @@ def project_row(project: Project) -> ProjectRow:
     return ProjectRow(id=project.id, **project_values(project))
 
 
-def project_from_row(row: ProjectRow) -> Project:
+def project_from_row(row: ProjectRow | Row[Any]) -> Project:
+    """From an ORM row, or a Core row holding the projects table's columns."""
     return Project(
         id=row.id,
         name=row.name,

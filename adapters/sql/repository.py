@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,13 +23,14 @@ from adapters.sql.tables import (
 )
 from domain.errors import InvalidInput, NotFound
 from domain.names import name_candidates
-from domain.ports import Page
+from domain.ports import CallerAccess, Page
 from domain.project import (
     ACTIVE_RUN_STATUSES,
     Membership,
     ProgressEvent,
     Project,
     ProjectStatus,
+    Role,
     Run,
     Upload,
     User,
@@ -39,6 +40,25 @@ from domain.refusals import Conflict
 # How many names an upload may try before giving up (each failure means a concurrent
 # upload took that name in the meantime).
 MAX_NAME_ATTEMPTS = 1000
+
+
+# The caller's token version, their membership of the project and the project, in one
+# statement (every authenticated request about a project asks): Core, not the ORM, because
+# building a session and loading entities cost more than the read itself.
+_users, _members, _projects = UserRow.__table__, MembershipRow.__table__, ProjectRow.__table__
+_CALLER_ACCESS = (
+    select(_users.c.token_version, _members.c.role, *_projects.c)
+    .select_from(
+        _users.outerjoin(
+            _members,
+            and_(
+                _members.c.user_id == _users.c.id,
+                _members.c.project_id == bindparam("project_id"),
+            ),
+        ).outerjoin(_projects, _projects.c.id == _members.c.project_id)
+    )
+    .where(_users.c.id == bindparam("user_id"))
+)
 
 
 def _run_active() -> Conflict:
@@ -269,6 +289,19 @@ class SqlProjectRepository:
                 select(UserRow.token_version).where(UserRow.id == user_id)
             )
             return version
+
+    def caller_access(self, user_id: str, project_id: str) -> CallerAccess | None:
+        with self._tx.single_read() as connection:
+            row = connection.execute(
+                _CALLER_ACCESS, {"user_id": user_id, "project_id": project_id}
+            ).first()
+        if row is None:
+            return None
+        if row.role is None:
+            return CallerAccess(row.token_version, None, None)
+        membership = Membership(project_id=project_id, user_id=user_id, role=Role(row.role))
+        project = None if row.id is None else mapping.project_from_row(row)
+        return CallerAccess(row.token_version, membership, project)
 
     def revoke_tokens(self, user_id: str) -> None:
         with self._tx.write() as session:

@@ -69,7 +69,6 @@ def build_services(container: Container) -> Services:
     settings = container.settings()
     return Services(
         accounts=container.accounts(),
-        access=container.project_access(),
         projects=container.projects(),
         uploads=container.uploads(),
         schemas=container.schemas(),

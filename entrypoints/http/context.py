@@ -9,7 +9,6 @@ import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
 
-from application.access import ProjectAccess
 from application.accounts import AccountService
 from application.conversation import ConversationService
 from application.deployments import DeploymentService
@@ -23,11 +22,12 @@ from application.uploads import UploadLimits, UploadService
 from application.versions import VersionService
 from config.settings import HttpSettings
 from domain.errors import InvalidInput
-from domain.project import Role
+from domain.project import Project, Role
 from domain.refusals import LimitExceeded, Unauthenticated
 from entrypoints.http.body import parse_json, timed_chunks
 
 REFRESH_COOKIE = "kirbygen_refresh"
+_LOG_IN = "log in and send the access token as 'Authorization: Bearer …'"
 
 
 @attrs.frozen
@@ -35,7 +35,6 @@ class Services:
     """The application services the routes call, built once from the container."""
 
     accounts: AccountService
-    access: ProjectAccess
     projects: ProjectService
     uploads: UploadService
     schemas: SchemaService
@@ -67,15 +66,23 @@ async def current_user(request: Request) -> str:
     """The calling live user's id from ``Authorization: Bearer <access token>``; else 401."""
     token = bearer_token(request)
     if token is None:
-        raise Unauthenticated("log in and send the access token as 'Authorization: Bearer …'")
+        raise Unauthenticated(_LOG_IN)
     user_id: str = await run_in_threadpool(services(request).accounts.authenticate, token)
     return user_id
 
 
-async def require_member(request: Request, user_id: str, role: Role) -> None:
-    """Membership first: a non-member gets 404 whatever else is wrong with the request."""
+async def current_member(request: Request, role: Role) -> tuple[str, Project]:
+    """The calling live user and the path's project, when they hold at least ``role`` in it:
+    token, user and membership checked in one read (401, then 404 for a non-member, then 403).
+    Membership first: a non-member gets 404 whatever else is wrong with the request."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated(_LOG_IN)
     project_id = request.path_params["project_id"]
-    await run_in_threadpool(services(request).access.require, project_id, user_id, role)
+    caller: tuple[str, Project] = await run_in_threadpool(
+        services(request).accounts.authorize, token, project_id, role
+    )
+    return caller
 
 
 async def json_body(request: Request) -> dict[str, Any]:

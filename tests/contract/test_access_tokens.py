@@ -191,3 +191,25 @@ def test_jwt_refuses_another_algorithm(clock: FixedClock, algorithm: str) -> Non
         token = _forge(clock, algorithm=algorithm)
     with pytest.raises(Unauthenticated):
         JwtAccessTokens(SECRET, lifetime_seconds=60, clock=clock).verify(token)
+
+
+def test_a_verified_token_is_remembered_only_as_it_was_signed(clock: FixedClock) -> None:
+    import adapters.auth.tokens as jwt_tokens
+
+    tokens = JwtAccessTokens(SECRET, lifetime_seconds=LIFETIME, clock=clock)
+    token, _ = tokens.issue("user-1", version=3)
+    assert tokens.verify(token) == AccessClaims("user-1", 3)
+    assert tokens.verify(token) == AccessClaims("user-1", 3)  # the second time from memory
+    header, _, signature = token.split(".")
+    altered = signature[:5] + ("B" if signature[5] == "A" else "A") + signature[6:]
+    forged_payload = base64.urlsafe_b64encode(b'{"sub":"user-2","ver":3}').rstrip(b"=").decode()
+    for forged in (f"{header}.{forged_payload}.{signature}", token.replace(signature, altered)):
+        with pytest.raises(Unauthenticated):
+            tokens.verify(forged)
+    other = JwtAccessTokens(SECRET + "-other", lifetime_seconds=LIFETIME, clock=clock)
+    with pytest.raises(Unauthenticated):
+        other.verify(token)  # what one signer remembers, another does not trust
+    for n in range(jwt_tokens.VERIFIED_CACHE_ENTRIES + 1):
+        tokens.verify(tokens.issue(f"user-{n}")[0])
+    assert len(tokens._verified) <= jwt_tokens.VERIFIED_CACHE_ENTRIES
+    assert tokens.verify(token) == AccessClaims("user-1", 3)

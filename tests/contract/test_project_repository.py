@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from adapters.sql.repository import SqlProjectRepository
 from domain.errors import InvalidInput, NotFound
-from domain.ports import ProjectRepository
+from domain.ports import CallerAccess, ProjectRepository
 from domain.project import (
     EventStatus,
     Membership,
@@ -386,6 +386,33 @@ def test_memberships_are_set_replaced_and_listed(repo: ProjectRepository) -> Non
         Membership("p1", "u1", Role.OWNER),
         Membership("p1", "u2", Role.EDITOR),
     ]
+
+
+def test_caller_access_reads_token_version_membership_and_project_at_once(
+    repo: ProjectRepository,
+) -> None:
+    assert repo.caller_access("u1", "p1") is None  # no such user
+    repo.add_user(User(id="u1", email="ada@example.org", password_hash="h"))
+    repo.add_user(User(id="u2", email="bo@example.org", password_hash="h"))
+    p1 = owned_project(repo, "p1", owner="u1", brand_colors=("#112233",), font="Fraunces")
+    owned_project(repo, "p2", owner="u2")
+    repo.set_membership(Membership("p2", "u1", Role.VIEWER))
+
+    assert repo.caller_access("u1", "p1") == CallerAccess(0, Membership("p1", "u1", Role.OWNER), p1)
+    viewer = repo.caller_access("u1", "p2")
+    assert viewer is not None and viewer.membership == Membership("p2", "u1", Role.VIEWER)
+    assert viewer.project is not None and viewer.project.owner_id == "u2"
+    # Not a member, or no such project: the version, and nothing about the project.
+    assert repo.caller_access("u2", "p1") == CallerAccess(0, None, None)
+    assert repo.caller_access("u1", "missing") == CallerAccess(0, None, None)
+
+    repo.revoke_tokens("u1")
+    after = repo.caller_access("u1", "p1")
+    assert after is not None and after.token_version == 1
+    repo.remove_membership("p1", "u1")
+    assert repo.caller_access("u1", "p1") == CallerAccess(1, None, None)
+    repo.delete_user("u2")
+    assert repo.caller_access("u2", "p2") is None
 
 
 def test_a_membership_needs_its_project(repo: ProjectRepository) -> None:

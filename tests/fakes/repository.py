@@ -10,7 +10,7 @@ from attrs import AttrsInstance
 
 from domain.errors import InvalidInput, NotFound
 from domain.names import name_candidates
-from domain.ports import Page
+from domain.ports import CallerAccess, Page
 from domain.project import (
     ACTIVE_RUN_STATUSES,
     Membership,
@@ -186,6 +186,14 @@ class FakeProjectRepository:
     def token_version(self, user_id: str) -> int | None:
         user = self.users.get(user_id)
         return None if user is None else user.token_version
+
+    def caller_access(self, user_id: str, project_id: str) -> CallerAccess | None:
+        user = self.users.get(user_id)
+        if user is None:
+            return None
+        membership = self.memberships.get((project_id, user_id))
+        project = self.projects.get(project_id) if membership else None
+        return CallerAccess(user.token_version, membership, project)
 
     def revoke_tokens(self, user_id: str) -> None:
         user = self.users.get(user_id)

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from domain.errors import InvalidInput
 from domain.project import Role
-from entrypoints.http.context import current_user, int_query, json_body, require_member, services
+from entrypoints.http.context import current_member, current_user, int_query, json_body, services
 from entrypoints.http.views import commit_view, deployment_event_view, deployment_view, diff_view
 
 
@@ -39,8 +39,7 @@ def _optional_text(body: dict[str, object], name: str) -> str | None:
 
 
 async def start_deployment(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.EDITOR)
+    user_id, _ = await current_member(request, Role.EDITOR)
     body = await json_body(request)
     deployment = await services(request).deployments.start(
         request.path_params["project_id"],
@@ -79,8 +78,7 @@ async def stop_deployment(request: Request) -> Response:
 
 
 async def deployment_events(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.VIEWER)
+    user_id, _ = await current_member(request, Role.VIEWER)
     p = request.path_params
     after = int_query(request, "after", 0, low=0, high=2**31 - 1)
     events = await run_in_threadpool(

@@ -13,10 +13,10 @@ from application.projects import UNSET, ProjectChanges
 from domain.errors import InvalidInput
 from domain.project import ProjectStatus, Role
 from entrypoints.http.context import (
+    current_member,
     current_user,
     int_query,
     json_body,
-    require_member,
     services,
     string_field,
 )
@@ -77,15 +77,12 @@ async def list_projects(request: Request) -> Response:
 
 
 async def get_project(request: Request) -> Response:
-    user_id = await current_user(request)
-    project_id = request.path_params["project_id"]
-    project = await run_in_threadpool(services(request).projects.get, project_id, user_id)
+    _, project = await current_member(request, Role.VIEWER)
     return JSONResponse(project_view(project))
 
 
 async def update_project(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.EDITOR)
+    user_id, _ = await current_member(request, Role.EDITOR)
     body = await json_body(request)
     changes = ProjectChanges(
         name=string_field(body, "name") or "" if "name" in body else UNSET,
@@ -114,8 +111,7 @@ async def list_members(request: Request) -> Response:
 
 
 async def set_member(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.OWNER)
+    user_id, _ = await current_member(request, Role.OWNER)
     body = await json_body(request)
     email = string_field(body, "email")
     raw_role = string_field(body, "role")

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.project import Role
-from entrypoints.http.context import current_user, int_query, require_member, services
+from entrypoints.http.context import current_member, current_user, int_query, services
 from entrypoints.http.downloads import download_response, wants_redirect
 from entrypoints.http.views import event_view, run_view
 
@@ -50,8 +50,7 @@ async def retry_run(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.VIEWER)
+    user_id, _ = await current_member(request, Role.VIEWER)
     p = request.path_params
     after = int_query(request, "after", 0, low=0, high=2**31 - 1)
     events = await run_in_threadpool(

@@ -14,9 +14,9 @@ from domain.project import Role
 from domain.schema import ContentSchema
 from domain.serialization import from_data
 from entrypoints.http.context import (
+    current_member,
     current_user,
     json_body,
-    require_member,
     services,
     string_field,
 )
@@ -38,8 +38,7 @@ def _first_line(exc: Exception) -> str:
 
 
 async def start_conversation(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.EDITOR)
+    user_id, _ = await current_member(request, Role.EDITOR)
     body = await json_body(request)
     restart = body.get("restart", False)
     if not isinstance(restart, bool):
@@ -52,8 +51,7 @@ async def start_conversation(request: Request) -> Response:
 
 
 async def post_message(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.EDITOR)
+    user_id, _ = await current_member(request, Role.EDITOR)
     body = await json_body(request)
     text = string_field(body, "text")
     assert text is not None
@@ -79,8 +77,7 @@ async def get_schema(request: Request) -> Response:
 
 
 async def put_schema(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.EDITOR)
+    user_id, _ = await current_member(request, Role.EDITOR)
     schema = parse_schema(await json_body(request))
     project_id = request.path_params["project_id"]
     view = await run_in_threadpool(services(request).schemas.put, project_id, user_id, schema)
@@ -88,8 +85,7 @@ async def put_schema(request: Request) -> Response:
 
 
 async def validate_schema(request: Request) -> Response:
-    user_id = await current_user(request)
-    await require_member(request, user_id, Role.VIEWER)
+    user_id, _ = await current_member(request, Role.VIEWER)
     body = await json_body(request)
     schema = parse_schema(body) if body else None
     project_id = request.path_params["project_id"]

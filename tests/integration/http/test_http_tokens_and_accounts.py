@@ -99,12 +99,21 @@ def test_logout_ends_the_family_and_logout_everywhere_ends_every_token(tmp_path:
         first, keep = login(client, "mara@example.com")
         second, _ = login(client, "mara@example.com")
         assert client.get("/api/auth/me", headers=first).status_code == 200
+        project = f"/api/projects/{create_project(client, first)}"
+        assert client.get(project, headers=first).status_code == 200
         ended = client.post("/api/auth/logout-everywhere", headers=second)
         assert ended.status_code == 204
         for headers in (first, second):
-            refused = client.get("/api/auth/me", headers=headers)
-            assert refused.status_code == 401
-            assert "revoked" in refused.json()["error"]["message"]
+            # Every way in checks the token version: the project's own routes read it
+            # together with the membership.
+            for method, path, body in [
+                ("GET", "/api/auth/me", None),
+                ("GET", project, None),
+                ("PATCH", project, {"name": "Renamed"}),
+            ]:
+                refused = client.request(method, path, json=body, headers=headers)
+                assert refused.status_code == 401, (method, path, refused.text)
+                assert "revoked" in refused.json()["error"]["message"]
         assert refresh(client, keep)[0] == 401
         fresh, _ = login(client, "mara@example.com")  # logging in again works
         assert client.get("/api/auth/me", headers=fresh).status_code == 200
