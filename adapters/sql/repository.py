@@ -42,9 +42,9 @@ from domain.refusals import Conflict
 MAX_NAME_ATTEMPTS = 1000
 
 
-# The caller's token version, their membership of the project and the project, in one
-# statement (every authenticated request about a project asks): Core, not the ORM, because
-# building a session and loading entities cost more than the read itself.
+# Reads every authenticated request makes: Core, not the ORM, because building a session and
+# loading entities cost more than the read itself. The caller's token version, their
+# membership of the project and the project come in one statement.
 _users, _members, _projects = UserRow.__table__, MembershipRow.__table__, ProjectRow.__table__
 _CALLER_ACCESS = (
     select(_users.c.token_version, _members.c.role, *_projects.c)
@@ -59,6 +59,8 @@ _CALLER_ACCESS = (
     )
     .where(_users.c.id == bindparam("user_id"))
 )
+
+_TOKEN_VERSION = select(_users.c.token_version).where(_users.c.id == bindparam("user_id"))
 
 
 def _run_active() -> Conflict:
@@ -284,11 +286,11 @@ class SqlProjectRepository:
             return None if row is None else mapping.user_from_row(row)
 
     def token_version(self, user_id: str) -> int | None:
-        with self._tx.read() as session:
-            version: int | None = session.scalar(
-                select(UserRow.token_version).where(UserRow.id == user_id)
-            )
-            return version
+        with self._tx.single_read() as connection:
+            version: int | None = connection.execute(
+                _TOKEN_VERSION, {"user_id": user_id}
+            ).scalar_one_or_none()
+        return version
 
     def caller_access(self, user_id: str, project_id: str) -> CallerAccess | None:
         with self._tx.single_read() as connection:
