@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from application import log_context
 from application.access import ProjectAccess
 from application.project_status import set_project_status
 from application.versions import STATIC_DIR, SiteVersions
@@ -345,7 +346,9 @@ class DeploymentJobHandler:
         self._clock = clock
 
     async def __call__(self, job: Job) -> None:
-        await asyncio.to_thread(self._handle, job)
+        # A deployment job carries the deployment's id where a generation job has its run's.
+        with log_context.bound(job_id=job.id, project_id=job.project_id, phase="deployment"):
+            await asyncio.to_thread(self._handle, job)
 
     def _handle(self, job: Job) -> None:
         deployment = self._records.get_deployment(job.run_id)

@@ -8,12 +8,14 @@ cancel token is checked at every phase boundary, and a failure names its phase a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import attrs
 
+from application import log_context
 from application.checkpoints import CheckpointStore
 from application.fingerprint import fingerprint
 from application.hand_edits import KeepHandEdits
@@ -179,40 +181,51 @@ class GenerationPipeline:
     ) -> PipelineResult:
         self._reused = []
         self._timings = []
-        ingested = self._ingest(request)
-        schema = self._map(request, ingested)
-        content = self._structure(ingested, schema)
-        brand_images, brand_rejected = self._screen_brand_images(request)
-        files = {s.name: s for s in request.sources}
-        images = {n: files[n] for n in ingested.images}
-        design = self._design(request, images, brand_images)
-        attached = attach_media(schema, content, images, image_descriptions(ingested.documents))
-        warnings = tuple(
-            [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
-            + list(attached.warnings)
-            + list(model_use.notes)
-        )
-        result = PipelineResult(
-            ingest=ingested,
-            schema=schema,
-            content=attached.content,
-            design=design,
-            media=attached.media,
-            warnings=warnings,
-            written=WriteSummary(),
-            reused=tuple(self._reused),
-            usage=model_use.usage,
-            phases=tuple(self._timings),
-        )
-        site = self._site(request, result, out_dir, artefacts, publish)
-        return attrs.evolve(
-            result, written=site.written, hand_edits=site.hand_edits, phases=tuple(self._timings)
-        )
+        # Each phase's scope also holds the work that prepares it (finding its skill, its
+        # fingerprint, screening the brand images, attaching media): whatever fails in it is
+        # a failure of that phase, and its log lines name it.
+        with self._scope(Phase.INGEST):
+            ingested = self._ingest(request)
+        with self._scope(Phase.MAPPING):
+            schema = self._map(request, ingested)
+        with self._scope(Phase.STRUCTURING):
+            content = self._structure(ingested, schema)
+        with self._scope(Phase.DESIGN):
+            brand_images, brand_rejected = self._screen_brand_images(request)
+            files = {s.name: s for s in request.sources}
+            images = {n: files[n] for n in ingested.images}
+            design = self._design(request, images, brand_images)
+        with self._scope(Phase.SITE):
+            attached = attach_media(schema, content, images, image_descriptions(ingested.documents))
+            warnings = tuple(
+                [f"{r.name}: {r.reason}" for r in (*ingested.rejected, *brand_rejected)]
+                + list(attached.warnings)
+                + list(model_use.notes)
+            )
+            result = PipelineResult(
+                ingest=ingested,
+                schema=schema,
+                content=attached.content,
+                design=design,
+                media=attached.media,
+                warnings=warnings,
+                written=WriteSummary(),
+                reused=tuple(self._reused),
+                usage=model_use.usage,
+                phases=tuple(self._timings),
+            )
+            site = self._site(request, result, out_dir, artefacts, publish)
+            return attrs.evolve(
+                result,
+                written=site.written,
+                hand_edits=site.hand_edits,
+                phases=tuple(self._timings),
+            )
 
     # --- phases ---------------------------------------------------------------------------
 
     def _ingest(self, request: PipelineInput) -> IngestResult:
-        parsers = self._lookup(Phase.INGEST, self._skills.parsers)
+        parsers = self._skills.parsers()
         key = fingerprint(
             self._version,
             [skill_identity(p) for p in parsers],
@@ -235,7 +248,7 @@ class GenerationPipeline:
         return self._phase(Phase.INGEST, key, IngestResult, work)
 
     def _map(self, request: PipelineInput, ingested: IngestResult) -> ContentSchema:
-        mapper = self._lookup(Phase.MAPPING, self._skills.mapper)
+        mapper = self._skills.mapper()
         approved = request.approved_schema
         key = fingerprint(
             self._version,
@@ -264,7 +277,7 @@ class GenerationPipeline:
         return self._phase(Phase.MAPPING, key, ContentSchema, work)
 
     def _structure(self, ingested: IngestResult, schema: ContentSchema) -> StructuredContent:
-        structurer = self._lookup(Phase.STRUCTURING, self._skills.structurer)
+        structurer = self._skills.structurer()
         key = fingerprint(self._version, skill_identity(structurer), ingested.documents, schema)
         return self._phase(
             Phase.STRUCTURING,
@@ -278,7 +291,7 @@ class GenerationPipeline:
     ) -> tuple[list[ImageSample], list[RejectedFile]]:
         """The moodboard and logo images that pass the same checks as uploaded images (format,
         pixel limit); the others are reported. Cheap: no image is decoded here."""
-        parsers = self._lookup(Phase.DESIGN, self._skills.parsers)
+        parsers = self._skills.parsers()
         accepted: list[ImageSample] = []
         refused: list[RejectedFile] = []
         for source in request.brand_images:
@@ -304,7 +317,7 @@ class GenerationPipeline:
         images: Mapping[str, SourceFile],
         brand_images: Sequence[ImageSample],
     ) -> DesignSystem:
-        designer = self._lookup(Phase.DESIGN, self._skills.designer)
+        designer = self._skills.designer()
         photos = [ImageSample(name=n, role="photo", data=f.data) for n, f in images.items()]
         samples = [*brand_images, *photos]
         key = fingerprint(
@@ -346,14 +359,6 @@ class GenerationPipeline:
 
     # --- machinery ------------------------------------------------------------------------
 
-    def _lookup(self, phase: Phase, find: Callable[[], T]) -> T:
-        """The phase's skill; a registry that cannot say (no plugin fills the slot, the
-        skills service is down) fails this phase, not a later one."""
-        try:
-            return find()
-        except KirbyGenError as exc:
-            self._fail(phase, exc.code, exc.message)
-
     def _phase(self, phase: Phase, key: str | None, cls: type[T], work: Callable[[], T]) -> T:
         if self._cancel.cancelled():
             raise RunCancelled(f"cancelled before {phase.value}")
@@ -368,14 +373,7 @@ class GenerationPipeline:
                 )
                 return stored
         self._progress.emit(phase, EventStatus.STARTED, 0, f"{phase.value} started")
-        try:
-            output = work()
-        except (RunDeferred, RunCancelled):
-            raise  # not a failure of the phase: the queue defers or the run stops here
-        except KirbyGenError as exc:
-            self._fail(phase, exc.code, exc.message)
-        except Exception as exc:  # an unexpected error still ends as an honest failure record
-            self._fail(phase, "internal_error", f"{type(exc).__name__}: {exc}")
+        output = work()
         if key is not None:
             self._checkpoints.save(phase, key, output)
         self._timed(phase, start)
@@ -386,6 +384,33 @@ class GenerationPipeline:
         seconds = max(0.0, self._timer() - start)
         self._timings.append(PhaseTiming(phase.value, seconds, reused))
 
-    def _fail(self, phase: Phase, code: str, message: str) -> NoReturn:
+    @contextmanager
+    def _scope(self, phase: Phase) -> Iterator[None]:
+        """Log lines inside name ``phase``; an error inside fails it (PhaseFailed, caused by
+        the error, so its stack trace is kept for the log)."""
+        with log_context.bound(phase=phase.value):
+            try:
+                yield
+            except (RunDeferred, RunCancelled, PhaseFailed):
+                raise  # not a failure of the phase: the queue defers or the run stops here
+            except KirbyGenError as exc:
+                self._fail(phase, exc.code, exc.message, exc)
+            except Exception as exc:  # an unexpected error still ends as an honest failure
+                self._fail(phase, "internal_error", unexpected_error_message(exc), exc)
+
+    def _fail(self, phase: Phase, code: str, message: str, cause: Exception) -> NoReturn:
         self._progress.emit(phase, EventStatus.FAILED, 100, message)
-        raise PhaseFailed(RunFailure(phase=phase, code=code, message=message))
+        raise PhaseFailed(RunFailure(phase=phase, code=code, message=message)) from cause
+
+
+# The person reading a failed run sees the error's kind and first line, not a wall of text.
+UNEXPECTED_MESSAGE_CHARS = 300
+
+
+def unexpected_error_message(exc: BaseException) -> str:
+    """A short message for a failure nobody foresaw; the full trace goes to the log."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    if len(text) > UNEXPECTED_MESSAGE_CHARS:
+        text = text[: UNEXPECTED_MESSAGE_CHARS - 1] + "…"
+    return text

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
 
-from application import keys
+from application import keys, log_context
 from application.checkpoints import CheckpointStore
 from application.generate import artefact_files, build_report
 from application.pipeline import (
@@ -24,6 +25,7 @@ from application.pipeline import (
     PhaseFailed,
     PipelineInput,
     PipelineResult,
+    unexpected_error_message,
 )
 from application.progress import RunProgress
 from application.project_status import set_project_status
@@ -55,6 +57,7 @@ from domain.ports import (
 from domain.project import (
     ACTIVE_RUN_STATUSES,
     EventStatus,
+    FailedAt,
     Phase,
     ProgressEvent,
     Project,
@@ -62,6 +65,7 @@ from domain.project import (
     Run,
     RunFailure,
     RunStatus,
+    RunStep,
     TokenUsage,
     Upload,
     UploadKind,
@@ -130,6 +134,11 @@ class GenerationJobHandler:
         self._limits = limits or RunLimits()
 
     async def __call__(self, job: Job) -> None:
+        # Every log line of the job (in this task and in the threads it starts) names it.
+        with log_context.bound(job_id=job.id, run_id=job.run_id, project_id=job.project_id):
+            await self._work_on(job)
+
+    async def _work_on(self, job: Job) -> None:
         state = AttemptState(job, self._ids.new_id())
         lease = RunLease(self._sessions, job.run_id, state.token, self._limits.lease_seconds)
         work = asyncio.ensure_future(asyncio.to_thread(self._handle, job, state, lease))
@@ -193,6 +202,12 @@ class GenerationJobHandler:
         progress = StoredProgress(self._repository, self._fanout, run, state)
         try:
             self._generate(project, run, progress, cancel)
+            if not state.abandoned:
+                with outside_phases(RunStep.FINISH):
+                    self._record(
+                        run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, progress.completed
+                    )
+                self._fanout.close_run(run.id)
         except RunDeferred as deferral:
             if not state.abandoned and not cancel.gone():
                 self._wait_in_queue(run, progress, deferral)
@@ -207,21 +222,15 @@ class GenerationJobHandler:
                 # queue (SAQ) or is found again at the next start (in-process).
                 logger.info("run %s interrupted; it resumes from its last finished phase", run.id)
         except PhaseFailed as exc:
-            if not state.abandoned and not cancel.gone():
-                self._finish(
-                    run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, exc.failure
-                )
-        except Exception as exc:
-            if state.abandoned or cancel.gone():
+            if state.abandoned:
+                return  # its timeout was recorded already
+            if cancel.gone():
                 logger.info("run %s stopped: its project was deleted", run.id)
                 return
-            logger.exception("run %s failed outside a phase", run.id)
-            code = exc.code if isinstance(exc, KirbyGenError) else "internal_error"
-            failure = RunFailure(phase=Phase.SITE, code=code, message=str(exc))
-            self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, failure)
-        else:
-            if not state.abandoned:
-                self._finish(run, RunStatus.SUCCEEDED, ProjectStatus.GENERATED, progress.completed)
+            log_failure(run.id, exc)
+            self._finish(
+                run, RunStatus.FAILED, ProjectStatus.FAILED, progress.completed, exc.failure
+            )
 
     def _wait_in_queue(self, run: Run, progress: StoredProgress, deferral: RunDeferred) -> None:
         """The run waits in the queue again; its watchers are told why and for how long."""
@@ -253,12 +262,53 @@ class GenerationJobHandler:
             )
             self._fanout.publish(self._repository.append_event(event))
             failure = RunFailure(phase=phase, code="phase_timeout", message=message)
+            logger.error(
+                "run %s failed in %s: %s (phase_timeout)",
+                run.id,
+                phase.value,
+                message,
+                extra={"phase": phase.value, "failure_code": "phase_timeout"},
+            )
             self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, (), failure)
         lease.release()
 
     def _generate(
         self, project: Project, run: Run, progress: StoredProgress, cancel: RunCancelToken
     ) -> None:
+        with outside_phases(RunStep.SETUP):
+            request = self._pipeline_input(project)
+            tools = self._tools
+            pipeline = tools.pipeline(
+                checkpoints=CheckpointStore(self._storage, keys.checkpoints_prefix(project.id)),
+                progress=RunProgress(run.id, progress, self._clock),
+                cancel=cancel,
+            )
+            self._work_root.mkdir(parents=True, exist_ok=True)
+            work = tempfile.TemporaryDirectory(
+                dir=self._work_root, prefix="run-", ignore_cleanup_errors=True
+            )
+
+        def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
+            return artefact_files(result, build_report(result, files, tools.cms.name))
+
+        static: list[SiteFile] = []
+
+        def publish(result: PipelineResult, site: Path) -> None:
+            # Inside the site phase: once it is reported done, every output is stored.
+            with self._archiver.archive(site) as archive:
+                self._storage.put(keys.site_zip_key(project.id), archive)
+            self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
+            static[:] = self._tools.static.export(result.site_spec(project.name))
+            self._store_preview(project, static)
+
+        with work:
+            site = Path(work.name) / "site"
+            pipeline.run(request, site, artefacts, publish)
+            if self._versions is not None:
+                self._version(project, run, site, progress, cancel, static=static)
+
+    def _pipeline_input(self, project: Project) -> PipelineInput:
+        """The project's approved schema, material and brand, read for one run."""
         approved = self._schemas.approved(project.id)
         if approved is None:
             raise PhaseFailed(
@@ -279,40 +329,13 @@ class GenerationJobHandler:
             moodboard=tuple(f.name for u, f in brand_files if u.kind is UploadKind.MOODBOARD),
             logo=logo,
         )
-        request = PipelineInput(
+        return PipelineInput(
             name=project.name,
             sources=tuple(f for u, f in files if u.kind is UploadKind.CONTENT),
             brand=brand,
             brand_images=tuple(f for _, f in brand_files),
             approved_schema=approved,
         )
-        tools = self._tools
-        pipeline = tools.pipeline(
-            checkpoints=CheckpointStore(self._storage, keys.checkpoints_prefix(project.id)),
-            progress=RunProgress(run.id, progress, self._clock),
-            cancel=cancel,
-        )
-
-        def artefacts(result: PipelineResult, files: Sequence[SiteFile]) -> list[SiteFile]:
-            return artefact_files(result, build_report(result, files, tools.cms.name))
-
-        static: list[SiteFile] = []
-
-        def publish(result: PipelineResult, site: Path) -> None:
-            # Inside the site phase: once it is reported done, every output is stored.
-            with self._archiver.archive(site) as archive:
-                self._storage.put(keys.site_zip_key(project.id), archive)
-            self._storage.put(keys.tokens_key(project.id), to_json(result.design.tokens).encode())
-            static[:] = self._tools.static.export(result.site_spec(project.name))
-            self._store_preview(project, static)
-
-        self._work_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self._work_root, prefix="run-") as work:
-            site = Path(work) / "site"
-            pipeline.run(request, site, artefacts, publish)
-            if self._versions is not None:
-                self._tools.output.write(site / STATIC_DIR, static)
-                self._version(project, run, site, progress, cancel)
 
     def _version(
         self,
@@ -321,6 +344,8 @@ class GenerationJobHandler:
         site: Path,
         progress: StoredProgress,
         cancel: RunCancelToken,
+        *,
+        static: Sequence[SiteFile],
     ) -> None:
         """Phase 6: commit the site (with its static export) for this run, and push it."""
         assert self._versions is not None
@@ -328,19 +353,22 @@ class GenerationJobHandler:
         if cancel.cancelled():
             raise RunCancelled("cancelled before versioning")
         steps = RunProgress(run.id, progress, self._clock)
-        steps.emit(Phase.VERSIONING, EventStatus.STARTED, 0, "versioning started")
-        try:
-            commit = versions.record(
-                versions.repo(project.id), run.id, site, versions.remote(project.id)
-            )
-        except KirbyGenError as exc:
-            steps.emit(Phase.VERSIONING, EventStatus.FAILED, 100, exc.message)
-            raise PhaseFailed(RunFailure(Phase.VERSIONING, exc.code, exc.message)) from exc
-        current = self._repository.get_run(run.id)
-        if current is not None:
-            self._repository.update_run(attrs.evolve(current, commit_id=commit))
-        done = f"committed {commit[:12]}" if commit else "nothing to commit"
-        steps.emit(Phase.VERSIONING, EventStatus.COMPLETED, 100, done)
+        with log_context.bound(phase=Phase.VERSIONING.value):
+            steps.emit(Phase.VERSIONING, EventStatus.STARTED, 0, "versioning started")
+            try:
+                self._tools.output.write(site / STATIC_DIR, static)
+                commit = versions.record(
+                    versions.repo(project.id), run.id, site, versions.remote(project.id)
+                )
+            except Exception as exc:
+                failure = failure_of(Phase.VERSIONING, exc)
+                steps.emit(Phase.VERSIONING, EventStatus.FAILED, 100, failure.message)
+                raise PhaseFailed(failure) from exc
+            current = self._repository.get_run(run.id)
+            if current is not None:
+                self._repository.update_run(attrs.evolve(current, commit_id=commit))
+            done = f"committed {commit[:12]}" if commit else "nothing to commit"
+            steps.emit(Phase.VERSIONING, EventStatus.COMPLETED, 100, done)
 
     def _store_preview(self, project: Project, files: Sequence[SiteFile]) -> None:
         """The static export of this run replaces the previous preview."""
@@ -357,6 +385,21 @@ class GenerationJobHandler:
         completed: Sequence[Phase],
         failure: RunFailure | None = None,
     ) -> None:
+        self._record(run, status, project_status, completed, failure)
+        # Only a run that ended closes its live streams: an interrupted one goes on elsewhere.
+        self._fanout.close_run(run.id)
+
+    def _record(
+        self,
+        run: Run,
+        status: RunStatus,
+        project_status: ProjectStatus,
+        completed: Sequence[Phase],
+        failure: RunFailure | None = None,
+    ) -> None:
+        """The run's outcome, stored. The project first: whoever sees the run ended finds
+        the project's status already matching it."""
+        set_project_status(self._repository, self._clock, run.project_id, project_status)
         current = self._repository.get_run(run.id) or run
         done = tuple(p for p in RUN_PHASES if p in set(completed) | set(current.completed_phases))
         finished = attrs.evolve(
@@ -367,9 +410,6 @@ class GenerationJobHandler:
             failure=failure,
         )
         self._repository.update_run(finished)
-        set_project_status(self._repository, self._clock, run.project_id, project_status)
-        # Only a run that ended closes its live streams: an interrupted one goes on elsewhere.
-        self._fanout.close_run(run.id)
 
 
 def _with_usage(run: Run, extra: TokenUsage | None = None) -> Run:
@@ -377,3 +417,43 @@ def _with_usage(run: Run, extra: TokenUsage | None = None) -> Run:
     ledger = current_ledger()
     usage = ledger.take_usage() if ledger is not None else TokenUsage()
     return attrs.evolve(run, usage=run.usage + usage + (extra or TokenUsage()))
+
+
+def failure_of(where: FailedAt, exc: Exception) -> RunFailure:
+    """The failure record of an error: its code and message when the product raised it on
+    purpose, a short description of it otherwise."""
+    if isinstance(exc, KirbyGenError):
+        return RunFailure(phase=where, code=exc.code, message=exc.message)
+    return RunFailure(phase=where, code="internal_error", message=unexpected_error_message(exc))
+
+
+@contextmanager
+def outside_phases(step: RunStep) -> Iterator[None]:
+    """Work of the run before or after its phases: its log lines name ``step``, and an error
+    inside fails the run there (never in a phase that did not fail)."""
+    with log_context.bound(phase=step.value):
+        try:
+            yield
+        except (RunDeferred, RunCancelled, PhaseFailed):
+            raise
+        except Exception as exc:
+            raise PhaseFailed(failure_of(step, exc)) from exc
+
+
+def log_failure(run_id: str, exc: PhaseFailed) -> None:
+    """One log line for a failed run, naming the phase or step where it failed. A failure
+    nobody foresaw is an error with the full stack trace of its cause; one the product raised
+    on purpose (no readable material, a refused model call…) is a warning: its code and
+    message say it all. The person sees only the failure's short message."""
+    failure = exc.failure
+    foreseen = exc.__cause__ is None or isinstance(exc.__cause__, KirbyGenError)
+    logger.log(
+        logging.WARNING if foreseen else logging.ERROR,
+        "run %s failed in %s: %s (%s)",
+        run_id,
+        failure.phase.value,
+        failure.message,
+        failure.code,
+        exc_info=None if foreseen else exc,
+        extra={"phase": failure.phase.value, "failure_code": failure.code},
+    )

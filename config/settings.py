@@ -191,6 +191,8 @@ class Settings:
     load_entry_points: bool = True
     log_level: str = "INFO"
     log_format: str = "text"
+    # Errors are reported to Sentry when set (see docs/operations.md); empty: not at all.
+    sentry_dsn: str = ""
     limits: Limits = Limits()
     http: HttpSettings = HttpSettings()
     ingest: IngestLimits = IngestLimits()
@@ -326,6 +328,7 @@ def _read_settings(env: Mapping[str, str], problems: Problems, skills_service: b
         load_entry_points=env.get("KIRBYGEN_DISABLE_PLUGINS", "") not in ("1", "true"),
         log_level=_choice(env, "LOG_LEVEL", LogLevel, "info").upper(),
         log_format=_choice(env, "LOG_FORMAT", LogFormat, "text"),
+        sentry_dsn=_sentry_dsn(env, problems),
         limits=limits,
         http=_http_settings(env),
         ingest=_ingest_limits(env, limits.max_file_bytes),
@@ -375,6 +378,33 @@ def _check_database_url(url: str, problems: Problems) -> None:
         problems.add(
             f"DATABASE_URL must be a sqlite:///… or postgresql://… URL, got {scheme or url!r}"
         )
+
+
+def _sentry_dsn(env: Mapping[str, str], problems: Problems) -> str:
+    """SENTRY_DSN checked as the SDK will read it, so a typo stops the start, not the reports."""
+    dsn = (env.get("SENTRY_DSN") or "").strip()
+    if not dsn:
+        return ""
+    parts = urlsplit(dsn)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+        port_ok = True
+    except ValueError:
+        port_ok = False
+    project = parts.path.rsplit("/", 1)[-1]
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not parts.username
+        or not project.isdigit()
+        or not port_ok
+    ):
+        problems.add(
+            "SENTRY_DSN must look like https://<public key>@<host>/<project number> "
+            "(copy it from the Sentry project's Client Keys page)"
+        )
+        return ""
+    return dsn
 
 
 def _check_production(

@@ -32,6 +32,26 @@ class Phase(enum.StrEnum):
     DEPLOYMENT = "deployment"
 
 
+class RunStep(enum.StrEnum):
+    """A run's work outside its phases: before the first (reading its inputs, preparing) and
+    after the last (recording the outcome)."""
+
+    SETUP = "setup"
+    FINISH = "finish"
+
+
+# Where a run failed: in one of its phases, or before or after them.
+FailedAt = Phase | RunStep
+
+
+def failed_at(value: str) -> FailedAt:
+    """The phase or step named ``value``."""
+    try:
+        return Phase(value)
+    except ValueError:
+        return RunStep(value)
+
+
 class RunStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -92,7 +112,7 @@ class Project:
 class RunFailure:
     """Why a run failed: a machine-readable code, a message for a person, and where."""
 
-    phase: Phase
+    phase: FailedAt
     code: str
     message: str
 

@@ -28,6 +28,8 @@ from entrypoints import (
 )
 from entrypoints.cli_support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
+log = logging.getLogger("kirbygen")
+
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 # Each registers its commands on the subparsers; the order is the order of `--help`.
@@ -70,9 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KirbyGenError as exc:
         print(f"kirbygen: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(message)s")
-    # One line per HTTP request of the model client is noise next to our own call log.
-    logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.root.level))
+    from entrypoints.logging_setup import configure_logging
+
+    configure_logging(settings)
     # Alembic names each of its plugins at INFO when first imported, which is now after this.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from config.container import build_container
@@ -84,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kirbygen: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KirbyGenError as exc:
+        log.debug("the command failed", exc_info=exc)  # its trace, with LOG_LEVEL=debug
         print(f"kirbygen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     finally:

@@ -44,7 +44,7 @@ def serve(args: argparse.Namespace, container: Container, settings: Settings) ->
 
 def worker(args: argparse.Namespace, container: Container, settings: Settings) -> int:
     from config.container import runs_in_process
-    from entrypoints.http.logs import configure_logging
+    from entrypoints.logging_setup import configure_logging
     from entrypoints.worker import run_worker
 
     if runs_in_process(settings):
@@ -52,7 +52,7 @@ def worker(args: argparse.Namespace, container: Container, settings: Settings) -
             "QUEUE_URL is empty, so `kirbygen serve` works on runs itself; set QUEUE_URL to "
             "redis://… or postgresql://… to queue runs for separate workers"
         )
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings, service=True)
     run_worker(container, settings)
     return EXIT_OK
 

@@ -36,6 +36,7 @@ from domain.project import (
     Upload,
     UploadKind,
     User,
+    failed_at,
 )
 
 
@@ -127,7 +128,7 @@ def run_from_row(row: RunRow) -> Run:
         failure=None
         if failure is None
         else RunFailure(
-            phase=Phase(failure["phase"]), code=failure["code"], message=failure["message"]
+            phase=failed_at(failure["phase"]), code=failure["code"], message=failure["message"]
         ),
         usage=_usage(row.usage),
         commit_id=row.commit_id,

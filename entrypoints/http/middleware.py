@@ -18,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from application import log_context
 from domain.accounts import RateLimiter
 
 logger = logging.getLogger("kirbygen.http")
@@ -62,6 +63,11 @@ class RequestContextMiddleware:
         good = given is not None and _GOOD_REQUEST_ID.fullmatch(given)
         request_id = given.decode() if given and good else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        # Every log line written while the request is handled (in threads too) carries its id.
+        with log_context.bound(request_id=request_id):
+            await self._handle(scope, receive, send, request_id)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         started = time.perf_counter()
         status = 0
 
@@ -92,7 +98,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_headers)
         except Exception:
             # Starlette already answered (500 envelope) and re-raised for the server to log.
-            logger.exception("unhandled error", extra={"request_id": request_id})
+            logger.exception("unhandled error")
             if status == 0 and scope["type"] == "http":
                 await _send_json(send_with_headers, 500, "internal_error", "something went wrong")
                 status = 500
@@ -104,7 +110,6 @@ class RequestContextMiddleware:
                     scope["path"],
                     status,
                     extra={
-                        "request_id": request_id,
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": status,

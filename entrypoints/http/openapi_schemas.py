@@ -236,7 +236,8 @@ SCHEMAS: dict[str, Any] = {
                 {"type": "null"},
                 obj(
                     ["phase", "code", "message"],
-                    phase={"type": "string", "enum": PHASES},
+                    # setup / finish: before the first phase or after the last
+                    phase={"type": "string", "enum": [*PHASES, "setup", "finish"]},
                     code=STRING,
                     message=STRING,
                 ),

@@ -9,8 +9,8 @@ import uvicorn
 from config.container import Container
 from config.settings import Settings
 from entrypoints.http.app import create_app
-from entrypoints.http.logs import configure_logging
 from entrypoints.http.protocol import protocol_with
+from entrypoints.logging_setup import configure_logging
 
 logger = logging.getLogger("kirbygen")
 # The request line and headers together (uvicorn answers 400 past it).
@@ -18,7 +18,7 @@ MAX_HEADER_BYTES = 16 * 1024
 
 
 def serve(container: Container, settings: Settings, *, host: str, port: int) -> None:
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings, service=True)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Embedded defaults need no separate migration step; on Render it also runs before start.
     container.migrate_database()

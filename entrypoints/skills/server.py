@@ -8,16 +8,16 @@ import uvicorn
 
 from config.container import Container
 from config.settings import Settings
-from entrypoints.http.logs import configure_logging
 from entrypoints.http.protocol import protocol_with
 from entrypoints.http.server import MAX_HEADER_BYTES
+from entrypoints.logging_setup import configure_logging
 from entrypoints.skills.app import create_skills_app
 
 logger = logging.getLogger("kirbygen.skills")
 
 
 def serve_skills(container: Container, settings: Settings, *, host: str, port: int) -> None:
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings, service=True)
     # The plugins are collected now: a broken plugin stops the start, not the first call.
     registry = container.plugin_skills()
     app = create_skills_app(registry, settings)

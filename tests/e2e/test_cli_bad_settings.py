@@ -36,3 +36,12 @@ def test_a_bad_log_setting_is_one_line_and_exit_code_2(
         f"got {value!r}"
     ]
     assert not (tmp_path / "site").exists() and not (tmp_path / "var").exists()
+
+
+def test_a_bad_sentry_dsn_stops_the_start(kirbygen: Kirbygen) -> None:
+    result = kirbygen("plugins", env={"SENTRY_DSN": "https://sentry.example/1"})
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "kirbygen: invalid settings (APP_ENV=local): SENTRY_DSN must look like https://"
+    )
+    assert len(result.stderr.splitlines()) == 1

@@ -17,7 +17,7 @@ import pytest
 from config.secrets import resolve_secrets
 from config.settings import AppEnv, Settings, load_settings
 from domain.errors import InvalidInput
-from entrypoints.http.logs import JsonFormatter
+from entrypoints.logging_setup import JsonFormatter
 from tests.http_support import ROOT_DIR, api, evolve_http, make_settings
 
 

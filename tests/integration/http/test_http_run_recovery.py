@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from dependency_injector import providers
 
 from config.container import build_container
@@ -118,6 +119,7 @@ def test_a_deferred_run_waits_in_the_queue_then_goes_on(tmp_path: Path) -> None:
         ]
 
 
+@pytest.mark.server_errors_expected  # a failed run is logged as an error
 def test_a_phase_over_its_timeout_fails_the_run_and_frees_the_worker(tmp_path: Path) -> None:
     skills = Skills()
     skills.designer_skill.hold = True
