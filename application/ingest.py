@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 
+from application import log_context
 from domain.documents import (
     Document,
     IngestLimits,
@@ -99,7 +100,9 @@ def read_sources(
             yield _parsed(c, limits) if isinstance(c, _Parse) else c
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kirbygen-parse") as pool:
-        parsed = pool.map(lambda w: _parsed(w, limits), work)
+        # Log lines of the parse threads name the run and phase, as those of this thread do.
+        parse = log_context.carried(_parsed)
+        parsed = pool.map(lambda w: parse(w, limits), work)
         for c in checked:
             yield next(parsed) if isinstance(c, _Parse) else c
 

@@ -3,17 +3,21 @@ run_id, project_id, phase).
 
 They live in a context variable, so they follow the work into threads started with
 ``asyncio.to_thread`` or Starlette's thread pool (both run the function in a copy of the
-caller's context) and never leak between requests or jobs running at the same time. A thread
-started by hand must be given the context: ``contextvars.copy_context().run``.
+caller's context) and never leak between requests or jobs running at the same time. Work
+handed to a thread pool of our own goes through ``carried``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import MappingProxyType
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 FIELDS = ("request_id", "job_id", "run_id", "project_id", "phase")
 
@@ -52,3 +56,15 @@ def raised_in(exc: BaseException) -> Mapping[str, str]:
     ``bound`` block), so an error logged further out still names its run and phase."""
     found = getattr(exc, _RAISED_IN, None)
     return found if isinstance(found, Mapping) else _EMPTY
+
+
+def carried(function: Callable[P, R]) -> Callable[P, R]:
+    """``function``, run wherever (a pool's threads, several at once) with the fields in
+    force now, where a plain thread would start with none."""
+    fields = dict(current())
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with bound(**fields):
+            return function(*args, **kwargs)
+
+    return run

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +35,19 @@ def test_the_fields_follow_the_work_into_threads() -> None:
         return pooled, threaded
 
     assert asyncio.run(main()) == ({"request_id": "q1"}, {"request_id": "q1"})
+
+
+def test_carried_work_has_the_fields_in_a_pool_of_our_own() -> None:
+    def fields(n: int) -> tuple[int, dict[str, str]]:
+        return n, dict(log_context.current())
+
+    with log_context.bound(run_id="r1", phase="ingest"):
+        work = log_context.carried(fields)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        bare = list(pool.map(fields, range(3)))
+        carried = list(pool.map(work, range(6)))
+    assert bare == [(n, {}) for n in range(3)]
+    assert carried == [(n, {"run_id": "r1", "phase": "ingest"}) for n in range(6)]
 
 
 def test_an_exception_remembers_the_innermost_fields_it_left() -> None:
