@@ -27,6 +27,7 @@ _GOOD_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 # A decoded path holding a control character (%00, %0A…) names nothing we serve; refused
 # before routing so no pattern can match a prefix of it.
 _BAD_PATH = re.compile(r"[\x00-\x1f\x7f]")
+_PROJECT_PATH = re.compile(r"/api/projects/([A-Za-z0-9_-]{1,64})(?:/|$)")
 
 # The API serves JSON and files, never pages: nothing may be framed, scripted or sniffed.
 API_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -63,8 +64,10 @@ class RequestContextMiddleware:
         good = given is not None and _GOOD_REQUEST_ID.fullmatch(given)
         request_id = given.decode() if given and good else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        # Every log line written while the request is handled (in threads too) carries its id.
-        with log_context.bound(request_id=request_id):
+        # Every log line written while the request is handled (in threads too) carries its id,
+        # and the project's when the path names one.
+        named = _PROJECT_PATH.match(scope["path"])
+        with log_context.bound(request_id=request_id, project_id=named and named.group(1)):
             await self._handle(scope, receive, send, request_id)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:

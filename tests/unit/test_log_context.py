@@ -117,3 +117,18 @@ def test_configure_logging_installs_one_handler_in_the_asked_format(
     logging.getLogger("kirbygen.test").warning("shown")
     lines = capsys.readouterr().err.splitlines()
     assert [json.loads(line)["message"] for line in lines] == ["shown"]
+
+
+def test_a_sentry_event_without_a_log_record_is_tagged_from_where_it_was_raised() -> None:
+    from entrypoints.error_reporting import release, tag_event
+
+    try:
+        with log_context.bound(run_id="r9", phase="setup"):
+            raise RuntimeError("uncaught")
+    except RuntimeError:
+        exc_info = sys.exc_info()
+    with log_context.bound(job_id="j9"):
+        event = tag_event({"tags": {"kept": "yes"}}, {"exc_info": exc_info})
+    assert event["tags"] == {"kept": "yes", "run_id": "r9", "phase": "setup", "job_id": "j9"}
+    assert tag_event({}, {}) == {}
+    assert release().startswith("kirby-gen@")

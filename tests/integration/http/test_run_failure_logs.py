@@ -52,6 +52,7 @@ def test_a_failed_run_is_logged_with_its_trace_ids_and_the_right_phase(
     # The access log of the request that started the run has the request id, not the run's.
     (access,) = [e for e in logged if e.get("path") == f"/api/projects/{project_id}/runs"]
     assert access["request_id"] == started.headers["x-request-id"] and "run_id" not in access
+    assert access["project_id"] == project_id
 
 
 @pytest.mark.parametrize("given", [None, "trace-me-123"])
@@ -67,3 +68,4 @@ def test_request_log_lines_carry_the_request_id_of_the_response(
     (access,) = [e for e in lines(stream) if e.get("path") == "/api/health"]
     assert access["request_id"] == request_id
     assert access["status"] == 200 and access["method"] == "GET"
+    assert "project_id" not in access
