@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from adapters.local.files import atomic_write_chunks, durability_barrier, remove_empty_parents
@@ -166,11 +166,8 @@ class LocalSiteOutput:
         folder = root.joinpath(*split_relative_path(prefix, what="site folder path"))
         if not folder.is_dir() or folder.is_symlink():
             return []
-        return sorted(
-            p.relative_to(root).as_posix()
-            for p in folder.rglob("*")
-            if p.is_file() and not p.is_symlink()
-        )
+        start = len(f"{root}/")
+        return sorted(path[start:] for path in _regular_files_below(str(folder)))
 
     @staticmethod
     def _read_manifest(root: Path) -> set[str]:
@@ -295,13 +292,26 @@ class _SiteFolders:
                 folder = "/".join(segments[:depth])
                 if folder in self._inside:
                     continue
-                candidate = Path(self._prefix + folder)
-                if candidate.is_symlink() and not candidate.resolve().is_relative_to(
+                candidate = self._prefix + folder
+                if os.path.islink(candidate) and not Path(candidate).resolve().is_relative_to(
                     self._resolved_root
                 ):
                     raise ValueError(f"site file path {path!r} leads outside {self._root}")
                 self._inside.add(folder)
         return self._prefix + path
+
+
+def _regular_files_below(folder: str) -> Iterator[str]:
+    """Regular files anywhere below ``folder``; symbolic links are neither listed nor followed
+    (``scandir`` knows each entry's type without another system call)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _regular_files_below(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                yield entry.path
 
 
 def _read_regular_file(path: str) -> bytes | None:

@@ -186,3 +186,17 @@ def test_files_staged_by_a_write_that_died_are_cleared_by_the_next(tmp_path: Pat
     write(tmp_path, "a", "b")
     assert not dead.exists()
     assert alive.exists()
+
+
+def test_listing_a_folder_skips_symlinks_and_does_not_follow_them(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    root = tmp_path / "site"
+    write(root, "base/a.txt", "base/b/c.txt", "other.txt")
+    (root / "base" / "b" / "link").symlink_to(outside, target_is_directory=True)
+    (root / "base" / "file-link.txt").symlink_to(outside / "secret.txt")
+    reader = LocalSiteOutput()
+    assert reader.list_paths(root, "base") == ["base/a.txt", "base/b/c.txt"]
+    assert reader.list_paths(root, "base/b/link") == []
+    assert reader.list_paths(root, "missing") == []
