@@ -132,3 +132,7 @@ def test_kirbygen_serve_answers_health_and_ready(tmp_path: Path) -> None:
         _, stderr = server.communicate(timeout=15)
     access = [json.loads(line) for line in stderr.splitlines() if '"path"' in line]
     assert any(entry["path"] == "/api/ready" and entry["status"] == 200 for entry in access)
+    # Each line is one JSON object naming its request by the id its response carried.
+    ready_line = next(entry for entry in access if entry["path"] == "/api/ready")
+    assert ready_line["request_id"] == ready.headers["x-request-id"]
+    assert {"timestamp", "level", "logger", "message"} <= set(ready_line)
