@@ -72,7 +72,8 @@ def build_report(result: PipelineResult, files: Sequence[SiteFile], cms: str) ->
         set_aside=set_aside_texts(result.ingest.text_documents),
         encodings={d.source: d.encoding for d in result.ingest.text_documents if d.encoding},
         usage=result.usage,
-        phases=result.phases,
+        # No phase durations here: a report that goes into the site's archive and its version
+        # history must not change when nothing else did. GenerateSite adds them, written last.
     )
 
 

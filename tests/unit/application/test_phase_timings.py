@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from itertools import count
 
 from application.checkpoints import CheckpointStore
+from application.generate import build_report
 from application.pipeline import GENERATION_PHASES, GenerationPipeline, PipelineResult
 from application.progress import PROGRESS_STEP_PERCENT, RunProgress
 from application.report import PhaseTiming
@@ -91,3 +92,11 @@ def test_progress_inside_a_phase_is_told_at_most_every_step() -> None:
         tell(done, 10_000)
     percents = [e.percent for e in sink.events]
     assert percents == list(range(PROGRESS_STEP_PERCENT, 101, PROGRESS_STEP_PERCENT))
+
+
+def test_the_report_built_with_the_site_leaves_the_durations_out() -> None:
+    """That report is archived and versioned with the site: an unchanged run must give the
+    same bytes. The command line adds the durations to the report it writes last."""
+    result = run(Harness())
+    assert result.phases
+    assert build_report(result, [], "kirby").phases == ()
