@@ -9,8 +9,10 @@ last finished phase without announcing (or redoing) it again.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 
 import attrs
 
@@ -40,10 +42,20 @@ class AttemptState:
         self._phase: Phase | None = None
         self._phase_started = 0.0
         self._abandoned = False
+        self._thread: int | None = None
 
     def phase_started(self, phase: Phase) -> None:
         with self._lock:
             self._phase, self._phase_started = phase, time.monotonic()
+            self._thread = threading.get_ident()
+
+    def where_stuck(self) -> str:
+        """The stack of the thread working on the phase, as it is now (for the log of a
+        phase over its timeout); empty when that thread has ended."""
+        with self._lock:
+            thread = self._thread
+        frame = sys._current_frames().get(thread) if thread is not None else None
+        return "".join(traceback.format_stack(frame)) if frame is not None else ""
 
     def phase_ended(self) -> None:
         with self._lock:

@@ -151,7 +151,8 @@ class GenerationJobHandler:
                 return
             overdue = state.overdue(self._limits)
             if overdue is not None and state.abandon():
-                await asyncio.to_thread(self._time_out, job, overdue, lease)
+                stuck = state.where_stuck()
+                await asyncio.to_thread(self._time_out, job, overdue, lease, stuck)
                 return
             now = asyncio.get_running_loop().time()
             if now - renewed >= self._limits.lease_seconds / 3:
@@ -244,7 +245,7 @@ class GenerationJobHandler:
             f"waiting {deferral.delay_seconds:g} s before going on: {deferral.message}",
         )
 
-    def _time_out(self, job: Job, phase: Phase, lease: RunLease) -> None:
+    def _time_out(self, job: Job, phase: Phase, lease: RunLease, stuck: str) -> None:
         run = self._repository.get_run(job.run_id)
         if run is not None and run.status in ACTIVE_RUN_STATUSES:
             limit = self._limits.timeout_of(phase) or 0
@@ -267,7 +268,8 @@ class GenerationJobHandler:
                 run.id,
                 phase.value,
                 message,
-                extra={"phase": phase.value, "failure_code": "phase_timeout"},
+                # Where the phase's thread was when it was given up: what it waited on.
+                extra={"phase": phase.value, "failure_code": "phase_timeout", "stack": stuck},
             )
             self._finish(run, RunStatus.FAILED, ProjectStatus.FAILED, (), failure)
         lease.release()

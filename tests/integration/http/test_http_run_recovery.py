@@ -21,6 +21,7 @@ from domain.ports import ContentStructurer, DesignSkill, DocumentParser, DomainM
 from domain.schema import ContentSchema
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
 from tests.http_support import api, make_settings, ready_project, register, wait_for_run
+from tests.support.failing import json_log, lines
 
 TIMEOUT_SECONDS = 30
 
@@ -126,12 +127,17 @@ def test_a_phase_over_its_timeout_fails_the_run_and_frees_the_worker(tmp_path: P
     settings = make_settings(tmp_path)
     timeouts = tuple((p, 1 if p == "design" else s) for p, s in settings.worker.phase_timeouts)
     settings = attrs.evolve(settings, worker=attrs.evolve(settings.worker, phase_timeouts=timeouts))
-    with _app(settings, skills) as client:
+    with _app(settings, skills) as client, json_log() as stream:
         headers = register(client, "t@example.com")
         project_id = ready_project(client, headers)
         run_id = client.post(f"/api/projects/{project_id}/runs", headers=headers).json()["id"]
         run = wait_for_run(client, headers, project_id, run_id)
         skills.designer_skill.release.set()
+        # The log says where the phase's thread was stuck when it was given up.
+        (timed_out,) = [e for e in lines(stream) if e.get("failure_code") == "phase_timeout"]
+        assert timed_out["level"] == "error" and timed_out["phase"] == "design"
+        assert timed_out["run_id"] == run_id and timed_out["job_id"]
+        assert "in design" in timed_out["stack"] and "release.wait" in timed_out["stack"]
 
         assert run["status"] == "failed"
         assert run["failure"]["phase"] == "design"
