@@ -328,7 +328,7 @@ class ProjectArchive:
     def _manifest(self, data: bytes) -> tuple[dict[str, Member], str]:
         try:
             body = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             raise InvalidArchive(f"{MANIFEST} is not JSON") from None
         if not isinstance(body, dict) or body.get("format") != FORMAT:
             raise InvalidArchive(f"not a project archive ({MANIFEST} names no {FORMAT!r})")
