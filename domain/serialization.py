@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.preconf.json import make_converter
 
+from domain.project import FailedAt, failed_at
+
 T = TypeVar("T")
 
 converter: cattrs.Converter = make_converter(omit_if_default=False)
@@ -17,6 +19,8 @@ converter.register_structure_hook(datetime, lambda value, _: datetime.fromisofor
 # `object` annotates free-form JSON values (field values, front matter): kept as they are.
 # (A predicate, not a class hook: a class hook on `object` would match every class.)
 converter.register_structure_hook_func(lambda cls: cls is object, lambda value, _: value)
+# Where a run failed: a phase or a step, told apart by the name (two enums cattrs cannot pick).
+converter.register_structure_hook_func(lambda cls: cls == FailedAt, lambda v, _: failed_at(v))
 
 
 def to_data(obj: object) -> Any:

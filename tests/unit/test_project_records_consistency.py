@@ -17,12 +17,15 @@ from domain.project import (
     ProjectStatus,
     Role,
     Run,
+    RunFailure,
     RunStatus,
+    RunStep,
     Upload,
     UploadKind,
     User,
 )
 from domain.project_records import ProjectRecords
+from domain.serialization import from_json, to_json
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 PREFIX = "projects/p1/"
@@ -77,3 +80,10 @@ def test_each_inconsistency_is_named(changes: dict[str, object], problem: str) -
 def test_active_runs_are_found() -> None:
     running = Run("r2", "p1", RunStatus.RUNNING, T0)
     assert attrs.evolve(GOOD, runs=(*GOOD.runs, running)).active_runs() == [running]
+
+
+@pytest.mark.parametrize("where", [Phase.MAPPING, RunStep.SETUP, RunStep.FINISH])
+def test_records_go_through_json_unchanged(where: Phase | RunStep) -> None:
+    failed = Run("r2", "p1", RunStatus.FAILED, T0, failure=RunFailure(where, "boom", "it broke"))
+    records = attrs.evolve(GOOD, runs=(*GOOD.runs, failed))
+    assert from_json(to_json(records), ProjectRecords) == records
