@@ -15,6 +15,7 @@ from domain.documents import Document, Locator
 from domain.json_schema import conform, schema_for
 from domain.llm import LlmError, LlmFailure, LlmMessage, ModelSkillSettings
 from domain.model_use import record_note
+from domain.names import NumberedNames
 from domain.ports import LanguageModel, Skill
 from domain.schema import (
     CHOICE_TYPES,
@@ -126,7 +127,7 @@ def _content(
     texts: dict[str, SourceText],
 ) -> StructuredContent:
     items: list[ContentItem] = []
-    slugs: dict[str, set[str]] = {}
+    slugs: dict[str, NumberedNames] = {}
     for item, document in extracted:
         entity = schema.entity(item.entity) or schema.entity(entity_id(item.entity))
         where = f"{document.source}: {item.title!r}"
@@ -137,8 +138,8 @@ def _content(
         if not source.has_text(item.title):
             record_note(f"structuring: {where}: the title is not in the document; left out")
             continue
-        used = slugs.setdefault(entity.id, set())
-        if entity.kind is EntityKind.SINGLE and used:
+        used = slugs.setdefault(entity.id, NumberedNames())
+        if entity.kind is EntityKind.SINGLE and used.taken:
             continue  # a single page has one item: the first one found
         confidence = min(1.0, max(0.0, item.confidence))
         fields: dict[str, object] = {}
@@ -153,8 +154,7 @@ def _content(
                 continue
             fields[field.id] = kept
             provenance[field.id] = _provenance(document, _first_text(kept), confidence)
-        slug = entity.id if entity.kind is EntityKind.SINGLE else _unique(_slug(item.title), used)
-        used.add(slug)
+        slug = used.claim(entity.id if entity.kind is EntityKind.SINGLE else _slug(item.title))
         items.append(
             ContentItem(
                 id=f"{entity.id}/{slug}",
@@ -162,7 +162,7 @@ def _content(
                 slug=slug,
                 title=item.title.strip(),
                 status=ItemStatus.LISTED,
-                sort=len(used),
+                sort=len(used.taken),
                 fields=fields,
                 provenance=provenance,
             )
@@ -250,14 +250,6 @@ def _locate(document: Document, value: str) -> Locator:
 
 def _slug(title: str) -> str:
     return entity_id(title) or "item"
-
-
-def _unique(slug: str, used: set[str]) -> str:
-    candidate, n = slug, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{slug}-{n}"
-    return candidate
 
 
 @hookimpl
