@@ -295,7 +295,7 @@ class DeploymentService:
                 )
             commit = to.commit
         else:
-            history = self._versions.history(self._versions.repo(project_id))
+            history = self._versions.history(self._versions.checkout(project_id))
             if not history:
                 raise Conflict(
                     "this project has no version to deploy yet: generate the site first",
@@ -384,7 +384,7 @@ class DeploymentJobHandler:
     def _check_out(self, project: Project, deployment: Deployment, folder: Path) -> SiteBundle:
         if deployment.commit is None:
             raise DeployFailed("the deployment names no version", code="no_version")
-        repo = self._versions.repo(project.id)
+        repo = self._versions.checkout(project.id)
         shutil.rmtree(folder, ignore_errors=True)
         self._versions.git.export(repo, deployment.commit, folder)
         return SiteBundle(

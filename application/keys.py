@@ -37,6 +37,19 @@ def preview_prefix(project_id: str) -> str:
     return f"projects/{project_id}/outputs/preview/"
 
 
+def versions_prefix(project_id: str) -> str:
+    """The site's version history (a git bundle and the pointer naming its head)."""
+    return f"projects/{project_id}/versions/"
+
+
+def versions_head_key(project_id: str) -> str:
+    return f"projects/{project_id}/versions/head"
+
+
+def versions_bundle_key(project_id: str, head: str) -> str:
+    return f"projects/{project_id}/versions/{head}.bundle"
+
+
 # Session store keys (short-lived state).
 
 

@@ -33,7 +33,7 @@ from typing import IO, BinaryIO, cast
 
 import attrs
 
-from application.keys import project_prefix
+from application.keys import project_prefix, versions_prefix
 from application.versions import SiteVersions
 from domain.errors import InvalidInput, KirbyGenError, NotFound
 from domain.ports import Clock, ProjectRecordStore, ProjectRepository, Storage
@@ -170,6 +170,8 @@ class ProjectArchive:
             archive.writestr(RECORDS, data, compress_type=zipfile.ZIP_DEFLATED)
             members[RECORDS] = Member(len(data), hashlib.sha256(data).hexdigest())
             for key in self._storage.list(prefix):
+                if key.startswith(versions_prefix(project_id)):
+                    continue  # the history travels as git/site.bundle
                 name = STORAGE_DIR + key.removeprefix(prefix)
                 with (
                     self._storage.open(key) as source,
@@ -199,7 +201,7 @@ class ProjectArchive:
     ) -> bool:
         with tempfile.TemporaryDirectory(prefix="kirbygen-export-") as folder:
             bundle = Path(folder) / "site.bundle"
-            if not self._versions.git.bundle(self._versions.repo(project_id), bundle):
+            if not self._versions.git.bundle(self._versions.checkout(project_id), bundle):
                 return False
             with bundle.open("rb") as source, archive.open(GIT_BUNDLE, "w", force_zip64=True) as t:
                 members[GIT_BUNDLE] = _copy(source, t.write)
@@ -220,16 +222,20 @@ class ProjectArchive:
                     code="project_exists",
                 )
             written: list[str] = []
-            repo = self._versions.repo(project_id)
-            had_history = bool(self._versions.git.history(repo))
+            had_history = bool(self._versions.git.history(self._versions.checkout(project_id)))
             try:
-                earlier = set(self._storage.list(project_prefix(project_id)))
+                history = versions_prefix(project_id)
+                earlier = {
+                    key
+                    for key in self._storage.list(project_prefix(project_id))
+                    if not key.startswith(history)
+                }
                 self._restore_objects(archive, manifest, project_id, written)
                 commits = self._restore_history(archive, manifest, project_id)
                 self._records.write(records, replace=replace)
             except BaseException as exc:
                 if not replace:
-                    self._undo(written, None if had_history else repo)
+                    self._undo(written, project_id if not had_history else None)
                 if replace and isinstance(exc, Exception):
                     raise KirbyGenError(
                         f"the import stopped half-way ({exc}); the project may be mixed: "
@@ -239,7 +245,7 @@ class ProjectArchive:
             for key in sorted(earlier - set(written)):  # objects the archive no longer has
                 self._storage.delete(key)
             if not commits and had_history:
-                self._versions.git.remove(repo)
+                self._versions.remove(project_id)
         return ImportSummary(
             project_id=project_id,
             objects=len(written),
@@ -393,11 +399,11 @@ class ProjectArchive:
             bundle = Path(folder) / "site.bundle"
             with self._member(archive, GIT_BUNDLE) as stream, bundle.open("wb") as target:
                 shutil.copyfileobj(stream, target, CHUNK_BYTES)
-            self._versions.git.restore(bundle, self._versions.repo(project_id))
+            self._versions.adopt(project_id, bundle)
         return True
 
-    def _undo(self, written: list[str], repo: Path | None) -> None:
+    def _undo(self, written: list[str], history_of: str | None) -> None:
         for key in written:
             self._storage.delete(key)
-        if repo is not None:
-            self._versions.git.remove(repo)
+        if history_of is not None:
+            self._versions.remove(history_of)

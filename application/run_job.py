@@ -359,9 +359,7 @@ class GenerationJobHandler:
             steps.emit(Phase.VERSIONING, EventStatus.STARTED, 0, "versioning started")
             try:
                 self._tools.output.write(site / STATIC_DIR, static)
-                commit = versions.record(
-                    versions.repo(project.id), run.id, site, versions.remote(project.id)
-                )
+                commit = versions.record(project.id, run.id, site, versions.remote(project.id))
             except Exception as exc:
                 failure = failure_of(Phase.VERSIONING, exc)
                 steps.emit(Phase.VERSIONING, EventStatus.FAILED, 100, failure.message)

@@ -10,7 +10,7 @@ import attrs
 from application.access import ProjectAccess
 from domain.content import StructuredContent
 from domain.errors import InvalidInput, NotFound
-from domain.ports import Git, GitIdentity, GitRemote, ProjectRepository
+from domain.ports import Git, GitIdentity, GitRemote, ProjectRepository, VersionStore
 from domain.project import Role
 from domain.serialization import from_json
 from domain.versions import CommitInfo, VersionDiff, commit_message, content_changes
@@ -45,11 +45,14 @@ def _content(data: bytes | None) -> StructuredContent | None:
 
 
 class SiteVersions:
-    """The repository of each project's site, and committing a run's folder into it."""
+    """The repository of each project's site, and committing a run's folder into it. The
+    repository on disk is a copy of the one ``store`` keeps: ``checkout`` refreshes it before
+    it is read, ``record`` saves it after a commit."""
 
-    def __init__(self, git: Git, config: VersioningConfig) -> None:
+    def __init__(self, git: Git, config: VersioningConfig, store: VersionStore) -> None:
         self._git = git
         self._config = config
+        self._store = store
 
     @property
     def git(self) -> Git:
@@ -58,6 +61,23 @@ class SiteVersions:
     def repo(self, project_id: str) -> Path:
         return self._config.repos_dir / f"{project_id}.git"
 
+    def checkout(self, project_id: str) -> Path:
+        """The project's repository on this disk, holding the kept history."""
+        repo = self.repo(project_id)
+        self._store.refresh(project_id, repo)
+        return repo
+
+    def remove(self, project_id: str) -> None:
+        """Delete the project's history: the kept one and this disk's copy."""
+        self._store.remove(project_id, self.repo(project_id))
+
+    def adopt(self, project_id: str, bundle: Path) -> None:
+        """Make the history in ``bundle`` the project's, replacing the kept one."""
+        repo = self.repo(project_id)
+        self._store.remove(project_id, repo)
+        self._git.restore(bundle, repo)
+        self._store.save(project_id, repo)
+
     def remote(self, project_id: str) -> GitRemote | None:
         c = self._config
         if not c.remote_url:
@@ -65,10 +85,14 @@ class SiteVersions:
         url = c.remote_url.replace("{project}", project_id)
         return GitRemote(url=url, branch=c.branch, username=c.username, password=c.password)
 
-    def record(self, repo: Path, run_id: str, tree: Path, remote: GitRemote | None) -> str | None:
-        """Commit ``tree`` for ``run_id`` unless that run already has its commit (a retried
-        or re-delivered run commits once), then push when there is a remote. Returns the
-        commit holding the run's site: its own, or the last one when nothing changed."""
+    def record(
+        self, project_id: str, run_id: str, tree: Path, remote: GitRemote | None
+    ) -> str | None:
+        """Commit ``tree`` for ``run_id`` on top of the kept history unless that run already
+        has its commit (a retried or re-delivered run commits once), keep it, then push when
+        there is a remote. Returns the commit holding the run's site: its own, or the last one
+        when nothing changed."""
+        repo = self.checkout(project_id)
         history = self._git.history(repo)
         commit = next((c.id for c in history if c.run_id == run_id), None)
         if commit is None:
@@ -82,6 +106,7 @@ class SiteVersions:
                 commit = self._git.commit(repo, tree, message, self._config.author)
             elif history:
                 commit = history[0].id
+        self._store.save(project_id, repo)
         if commit is not None and remote is not None:
             self._git.push(repo, commit, remote)
         return commit
@@ -141,11 +166,11 @@ class VersionService:
 
     def history_of(self, project_id: str) -> list[CommitInfo]:
         self._require_project(project_id)
-        return self._versions.history(self._versions.repo(project_id))
+        return self._versions.history(self._versions.checkout(project_id))
 
     def diff_of(self, project_id: str, spec: str) -> VersionDiff:
         self._require_project(project_id)
-        return self._versions.diff(self._versions.repo(project_id), spec)
+        return self._versions.diff(self._versions.checkout(project_id), spec)
 
     def _require_project(self, project_id: str) -> None:
         if self._repository.get_project(project_id) is None:

@@ -33,6 +33,7 @@ from adapters.sql.database import create_engine_for, upgrade  # noqa: E402
 from adapters.sql.project_records import SqlProjectRecords  # noqa: E402
 from adapters.sql.repository import SqlProjectRepository  # noqa: E402
 from application.project_archive import ArchiveLimits, ProjectArchive  # noqa: E402
+from application.version_store import StoredRepositories  # noqa: E402
 from application.versions import SiteVersions, VersioningConfig  # noqa: E402
 from domain.ports import GitIdentity  # noqa: E402
 from domain.project import Project, ProjectStatus, Upload, UploadKind  # noqa: E402
@@ -54,11 +55,13 @@ def _archive(root: Path) -> ProjectArchive:
     url = f"sqlite:///{root / 'kirbygen.db'}"
     upgrade(url)
     engine = create_engine_for(url)
-    versions = SiteVersions(GitCli(), VersioningConfig(root / "sites", GitIdentity("K", "k@x")))
+    storage = LocalStorage(root / "files")
+    config = VersioningConfig(root / "sites", GitIdentity("K", "k@x"))
+    versions = SiteVersions(GitCli(), config, StoredRepositories(storage, GitCli()))
     return ProjectArchive(
         records=SqlProjectRecords(engine),
         repository=SqlProjectRepository(engine),
-        storage=LocalStorage(root / "files"),
+        storage=storage,
         versions=versions,
         clock=_Clock(),
         version="bench",

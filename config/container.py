@@ -638,10 +638,16 @@ class Container(containers.DeclarativeContainer):
     # --- versioning and deployments -------------------------------------------------------
     deploy_settings = settings.provided.deploy
     git = providers.Singleton(_lazy("adapters.git.cli:GitCli"))
+    # Every process reads and writes the histories through storage (the API and the worker
+    # may not share a disk); the repositories under the data folder are caches.
+    version_store = providers.Singleton(
+        _lazy("application.version_store:StoredRepositories"), storage, git
+    )
     site_versions = providers.Singleton(
         _lazy("application.versions:SiteVersions"),
         git,
         providers.Callable(_versioning_config, settings),
+        version_store,
     )
     versions = providers.Singleton(
         _lazy("application.versions:VersionService"),

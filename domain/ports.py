@@ -515,6 +515,26 @@ class Git(Protocol):
         ...
 
 
+class VersionStore(Protocol):
+    """Where each project's site repository is kept. The repository a process works in is
+    its local copy: readers refresh it first, the writer saves it after committing, so every
+    process (an API, a worker, on machines of their own) sees one history."""
+
+    def refresh(self, project_id: str, repo: Path) -> None:
+        """Make ``repo`` hold the kept history when that changed since it was last refreshed
+        (cheap when it did not)."""
+        ...
+
+    def save(self, project_id: str, repo: Path) -> None:
+        """Keep ``repo``'s history as the project's; ``Conflict`` when the kept one moved
+        since ``repo`` was refreshed (another writer), leaving it as it was."""
+        ...
+
+    def remove(self, project_id: str, repo: Path) -> None:
+        """Delete the kept history and the local copy."""
+        ...
+
+
 @attrs.frozen
 class SiteBundle:
     """What a deployment publishes: the Kirby site folder, its static export, and the version."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from adapters.deploy.records import JsonDeploymentRepository
 from application.deployments import PublishSite, site_slug
+from application.version_store import LocalRepositories
 from application.versions import STATIC_DIR, SiteVersions, VersioningConfig
 from config.container import Container
 from config.settings import Settings
@@ -54,6 +55,7 @@ def _site_versions(site: Path, container: Container, settings: Settings) -> Site
             branch=git.branch,
             max_diff_bytes=git.max_diff_bytes,
         ),
+        LocalRepositories(container.git()),  # the site folder keeps its only copy
     )
 
 
@@ -119,7 +121,7 @@ def _prepare(
     if git.remote_url:
         remote = GitRemote(git.remote_for(slug), git.branch, git.username, git.password)
     push_to = remote if target == DeployTarget.RENDER.value else None
-    commit = versions.record(repo, f"deploy-{deployment_id}", site, push_to)
+    commit = versions.record("site", f"deploy-{deployment_id}", site, push_to)
     deployment = Deployment(deployment_id, SITE_PROJECT, target, "", "queued", now, commit=commit)
     records.add_deployment(deployment)
     bundle = SiteBundle(slug, spec.title, site, static, commit, repo, remote)

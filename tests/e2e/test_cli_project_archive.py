@@ -102,9 +102,14 @@ def _use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Container:
 def _snapshot(container: Container, project_id: str) -> tuple[Any, ...]:
     records = container.project_records().read(project_id)
     storage = container.storage()
-    objects = {key: storage.get(key) for key in storage.list(f"projects/{project_id}/")}
+    # The kept history (a bundle, bytes that may differ) is compared as commits below.
+    objects = {
+        key: storage.get(key)
+        for key in storage.list(f"projects/{project_id}/")
+        if not key.startswith(f"projects/{project_id}/versions/")
+    }
     versions = container.site_versions()
-    return records, objects, versions.git.history(versions.repo(project_id))
+    return records, objects, versions.git.history(versions.checkout(project_id))
 
 
 def _deploy_locally(client: TestClient, headers: dict[str, str], base: str) -> dict[str, Any]:

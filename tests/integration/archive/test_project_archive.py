@@ -22,6 +22,7 @@ from adapters.sql.deployments import SqlDeploymentRepository
 from adapters.sql.project_records import SqlProjectRecords
 from adapters.sql.repository import SqlProjectRepository
 from application.project_archive import ArchiveLimits, InvalidArchive, ProjectArchive
+from application.version_store import StoredRepositories
 from application.versions import SiteVersions, VersioningConfig
 from domain.errors import InvalidInput
 from domain.ports import GitIdentity
@@ -101,7 +102,9 @@ def make_instance(tmp_path: Path) -> Iterator[Callable[[str], Instance]]:
         engine = create_engine_for(url)
         engines.append(engine)
         config = VersioningConfig(root / "sites", GitIdentity("Kirby-Gen", "k@localhost"))
-        return Instance(root, engine, LocalStorage(root / "files"), SiteVersions(GitCli(), config))
+        storage = LocalStorage(root / "files")
+        store = StoredRepositories(storage, GitCli())
+        return Instance(root, engine, storage, SiteVersions(GitCli(), config, store))
 
     yield make
     for engine in engines:
@@ -147,7 +150,7 @@ def _seed(instance: Instance, project_id: str = "p-1") -> None:
     tree = instance.root / "tree"
     (tree / "content").mkdir(parents=True)
     (tree / "content" / "site.txt").write_text("Title: Mara\n")
-    commit = instance.versions.record(instance.versions.repo(project_id), "r-1", tree, None)
+    commit = instance.versions.record(project_id, "r-1", tree, None)
     assert commit is not None
     failed = Run(
         "r-0",
