@@ -4,11 +4,14 @@
 A run started on one API process is worked on by a worker, and its events reach a WebSocket
 held by the other API process. A worker killed mid-run (SIGKILL) is replaced by another,
 which resumes the run without redoing a finished phase, while the WebSocket keeps going.
+Processes on data folders of their own (machines of their own) share the site's versions
+through S3: the API lists what a worker committed and deploys it.
 """
 
 from __future__ import annotations
 
 import io
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -17,9 +20,11 @@ from typing import Any
 
 import pytest
 
+from adapters.s3.storage import S3Options, S3Storage
 from adapters.sql.database import upgrade
 from tests.conftest import delete_redis_keys
 from tests.e2e.processes import (
+    WAIT_SECONDS,
     Client,
     Process,
     calls,
@@ -169,4 +174,80 @@ def test_a_killed_worker_is_replaced_and_the_run_finishes_without_redoing_a_phas
         run = client.run(project_id, run_id)
         assert run["completed_phases"] == PHASES
         assert client.request("GET", f"/api/projects/{project_id}/site.zip").status_code == 200
+        client.close()
+
+
+def _own_folder(env: dict[str, str], folder: Path) -> dict[str, str]:
+    return {**env, "KIRBYGEN_DATA_DIR": str(folder)}
+
+
+def _deployed(client: Client, project_id: str, commit: str) -> dict[str, Any]:
+    base = f"/api/projects/{project_id}/deployments"
+    started = client.request("POST", base, json={"target": "local"})
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        found: dict[str, Any] = client.request("GET", f"{base}/{started.json()['id']}").json()
+        if found["status"] in ("live", "failed"):
+            assert found["status"] == "live", found
+            assert found["commit"] == commit
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"the deployment did not finish in {WAIT_SECONDS}s")
+
+
+def test_versions_made_by_workers_on_their_own_disks_are_listed_and_deployed_by_the_api(
+    tmp_path: Path, production_env: dict[str, str], s3_bucket: S3Options
+) -> None:
+    _migrate(production_env)
+    (Path(production_env["KIRBYGEN_TEST_GATE_DIR"]) / "design.hold").unlink(missing_ok=True)
+    with processes() as started:
+        api, base = start_serve(_own_folder(production_env, tmp_path / "api"), tmp_path / "a.log")
+        first_worker = Process(
+            ["worker"], _own_folder(production_env, tmp_path / "worker-1"), tmp_path / "w1.log"
+        )
+        started.extend([api, first_worker])
+        wait_until_ready(api, base)
+        client = Client(base)
+        client.register("versions@example.com")
+        project_id = client.ready_project()
+        versions = f"/api/projects/{project_id}/versions"
+
+        first = client.wait_for_run(project_id, client.start_run(project_id))
+        assert first["status"] == "succeeded", first
+        listed = client.request("GET", versions).json()["items"]
+        assert [(v["run_id"], v["commit"]) for v in listed] == [(first["id"], first["commit_id"])]
+
+        # The next run lands on a worker with an empty disk: it builds on the kept history,
+        # and the API's copy, now stale, follows.
+        first_worker.stop()
+        started.append(
+            Process(
+                ["worker"], _own_folder(production_env, tmp_path / "worker-2"), tmp_path / "w2.log"
+            )
+        )
+        note = ("files", ("studio.md", b"# Studio\n\nA new kiln in Malmo.\n", "text/markdown"))
+        added = client.request("POST", f"/api/projects/{project_id}/uploads", files=[note])
+        assert added.status_code == 201, added.text
+        second = client.wait_for_run(project_id, client.start_run(project_id))
+        assert second["status"] == "succeeded", second
+        assert second["commit_id"] not in (None, first["commit_id"])
+        listed = client.request("GET", versions).json()["items"]
+        assert [v["run_id"] for v in listed] == [second["id"], first["id"]]
+        diff = client.request("GET", f"{versions}/{first['id']}..{second['id']}")
+        assert diff.status_code == 200 and diff.json()["files"], diff.text
+
+        # Deployed by a worker that checks the version out of the kept history.
+        assert _deployed(client, project_id, second["commit_id"])["url"]
+
+        kept = S3Storage(s3_bucket)
+        try:
+            assert f"projects/{project_id}/versions/head" in kept.list(
+                f"projects/{project_id}/versions/"
+            )
+            deleted = client.request("DELETE", f"/api/projects/{project_id}")
+            assert deleted.status_code == 204, deleted.text
+            assert kept.list(f"projects/{project_id}/versions/") == []
+        finally:
+            kept.close()
         client.close()
