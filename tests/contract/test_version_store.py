@@ -180,3 +180,22 @@ def test_every_store_keeps_a_saved_history_and_removes_it(
     versions.remove(PROJECT)
     assert versions.history(versions.checkout(PROJECT)) == []
     assert not versions.repo(PROJECT).exists()
+
+
+def test_a_reader_whose_bundle_was_replaced_meanwhile_reads_the_pointer_again(
+    storage: CountingStorage, tmp_path: Path
+) -> None:
+    worker = _process(storage, tmp_path / "worker")
+    _run(worker, tmp_path / "worker", "r-1", "First")
+    newer: list[str] = []
+
+    class Racing(CountingStorage):
+        def open(self, key: str) -> BinaryIO:
+            if not newer:  # a writer keeps a newer history between the pointer and the bundle
+                newer.append(_run(worker, tmp_path / "worker", "r-2", "Second"))
+            return super().open(key)
+
+    api = _process(Racing(storage), tmp_path / "api")
+    history = api.history(api.checkout(PROJECT))
+    assert [c.run_id for c in history] == ["r-2", "r-1"]
+    assert history[0].id == newer[0]
