@@ -103,7 +103,11 @@ def import_command(args: argparse.Namespace, container: Container, settings: Set
     if not archive.is_file():
         print(f"kirbygen: {archive} is not a file", file=sys.stderr)
         return EXIT_USAGE
-    container.migrate_database()  # a fresh database takes an import
+    import logging
+
+    # A fresh database takes an import; its migration's progress is not what was asked for.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    container.migrate_database()
     with archive.open("rb") as file:
         summary = container.project_archive().import_(file, replace=args.replace)
     verb = "replaced" if summary.replaced else "imported"

@@ -21,8 +21,11 @@ from adapters.sql.repository import SqlProjectRepository
 from domain.project import Membership, Project, ProjectStatus, Role, User
 from entrypoints.cli import main as cli
 from tests.conftest import postgres_database
+from tests.support.cli_logging import fresh_cli_logging  # noqa: F401 - a fixture
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+pytestmark = pytest.mark.usefixtures("fresh_cli_logging")
 
 
 @pytest.fixture
