@@ -47,6 +47,9 @@ MANIFEST = "manifest.json"
 RECORDS = "records.json"
 GIT_BUNDLE = "git/site.bundle"
 STORAGE_DIR = "storage/"
+# The kept history's own objects (a bundle and its head pointer) never travel as objects: the
+# history is git/site.bundle, and an archive must not plant a head pointer of its own.
+KEPT_HISTORY_DIR = STORAGE_DIR + versions_prefix("-").removeprefix(project_prefix("-"))
 CHUNK_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 1024
 
@@ -125,7 +128,8 @@ def _check_name(name: str) -> None:
     segments = name.split("/")
     if name.startswith("/") or "\\" in name or any(s in ("", ".", "..") for s in segments):
         raise InvalidArchive(f"archive member {name!r} leads outside the archive")
-    if name not in (MANIFEST, RECORDS, GIT_BUNDLE) and not name.startswith(STORAGE_DIR):
+    known = name in (MANIFEST, RECORDS, GIT_BUNDLE) or name.startswith(STORAGE_DIR)
+    if not known or name.startswith(KEPT_HISTORY_DIR):
         raise InvalidArchive(f"archive member {name!r} is not part of a project archive")
 
 

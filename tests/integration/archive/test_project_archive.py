@@ -328,6 +328,10 @@ def _wrong_version(members: dict[str, bytes]) -> None:
     _set_manifest(members, _manifest(members) | {"format_version": 2})
 
 
+def _planted_history(members: dict[str, bytes]) -> None:
+    members["storage/versions/head"] = b"0" * 40
+
+
 def _nested_manifest(members: dict[str, bytes]) -> None:
     members["manifest.json"] = b"[" * 100_000 + b"]" * 100_000
 
@@ -368,6 +372,7 @@ def _foreign_rows(members: dict[str, bytes]) -> None:
         (_bad_checksum, "'storage/uploads/up-1' is damaged"),
         (_wrong_version, "format version 2 is not supported"),
         (_nested_manifest, "manifest.json is not JSON"),
+        (_planted_history, "'storage/versions/head' is not part of a project archive"),
         (_unlisted, "the manifest and the archive disagree about 'storage/unlisted'"),
         (_oversize, "more than KIRBYGEN_ARCHIVE_MAX_MEMBER_BYTES"),
         (_foreign_rows, "an upload is stored outside the project"),
