@@ -43,7 +43,7 @@ from domain.ports import (
     DocumentParser,
     DomainMapper,
 )
-from domain.project import Conversation
+from domain.project import Conversation, TokenUsage
 from domain.schema import ContentSchema
 from plugins.errors import MissingSkill
 from plugins.manager import (
@@ -115,7 +115,7 @@ def _find(described: SkillsDescription, slot: str) -> SkillInfo | None:
 
 def _record(data: dict[str, Any]) -> None:
     usage = usage_of(data.get("usage"))
-    if usage != type(usage)():
+    if usage != TokenUsage():
         record_usage(usage)
     for note in data.get("notes") or ():
         record_note(str(note))

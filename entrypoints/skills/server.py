@@ -9,11 +9,12 @@ import uvicorn
 from config.container import Container
 from config.settings import Settings
 from entrypoints.http.protocol import protocol_with
-from entrypoints.http.server import MAX_HEADER_BYTES
 from entrypoints.logging_setup import configure_logging
 from entrypoints.skills.app import create_skills_app
 
 logger = logging.getLogger("kirbygen.skills")
+# The request line and headers together, as for the API (uvicorn answers 400 past it).
+MAX_HEADER_BYTES = 16 * 1024
 
 
 def serve_skills(container: Container, settings: Settings, *, host: str, port: int) -> None:
