@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TextIO
 
 from application import log_context
 from config.settings import Settings
@@ -84,10 +85,23 @@ def _pairs(fields: Mapping[str, str]) -> str:
     return " ".join(f"{name}={fields[name]}" for name in log_context.FIELDS if name in fields)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record arrives, so a stderr replaced after
+    set-up (a test's capture, a redirect) never leaves logging on a closed stream."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass  # the stream is always the current stderr
+
+
 def configure_logging(settings: Settings, *, service: bool = False) -> None:
     """Send every log record to stderr in ``LOG_FORMAT`` at ``LOG_LEVEL`` (and errors to
     Sentry when ``SENTRY_DSN`` is set). Calling it again replaces the handler."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -22,11 +22,10 @@ from domain.project_records import ProjectRecords
 from entrypoints.cli import main as cli
 from tests.conftest import postgres_database
 from tests.http_support import PASSWORD, api, ready_project, register, wait_for_run
-from tests.support.cli_logging import fresh_cli_logging  # noqa: F401 - a fixture
 from tests.support.git_tool import require_git
 from tests.support.real_kirby import require_real_kirby
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fresh_cli_logging")]
+pytestmark = pytest.mark.slow
 WAIT_SECONDS = 60
 # Settings of the developer's shell that would point an installation elsewhere.
 CLEARED = (

@@ -21,11 +21,8 @@ from adapters.sql.repository import SqlProjectRepository
 from domain.project import Membership, Project, ProjectStatus, Role, User
 from entrypoints.cli import main as cli
 from tests.conftest import postgres_database
-from tests.support.cli_logging import fresh_cli_logging  # noqa: F401 - a fixture
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-
-pytestmark = pytest.mark.usefixtures("fresh_cli_logging")
 
 
 @pytest.fixture
@@ -182,6 +179,7 @@ def test_a_dump_cut_short_is_never_reported_as_a_backup(
     """A pg_dump that writes part of a dump and dies: the upload finishes, the exit code
     decides, and the partial object is deleted."""
     _seed(fresh_postgres_url)
+    capsys.readouterr()  # the seeding's migration log lines
     tools = tmp_path / "tools"
     tools.mkdir()
     script = tools / "pg_dump"
