@@ -232,8 +232,8 @@ class GenerationPipeline:
             [(s.name, s.data) for s in request.sources],
             [(s.name, s.media_type) for s in request.sources],
             request.rejected,
-            self._ingest_limits,
-            *[s.data for s in request.sources],
+            # How many files are parsed at once does not change what is read.
+            attrs.evolve(self._ingest_limits, parse_workers=0),
         )
 
         def work() -> IngestResult:

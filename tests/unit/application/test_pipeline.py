@@ -18,7 +18,7 @@ from application.pipeline import (
 )
 from application.progress import RunProgress
 from domain.design import BrandInputs
-from domain.documents import RejectionCode, SourceFile
+from domain.documents import IngestLimits, RejectionCode, SourceFile
 from domain.errors import DependencyUnavailable, RunCancelled
 from domain.project import EventStatus, Phase
 from tests.fakes import FakeSiteOutput, FakeStorage, FixedClock, RecordingProgressSink
@@ -40,7 +40,7 @@ class Harness:
         """The harness is the run's cancel token."""
         return self.stop_requested
 
-    def run(self, request: PipelineInput) -> PipelineResult:
+    def run(self, request: PipelineInput, limits: IngestLimits | None = None) -> PipelineResult:
         pipeline = GenerationPipeline(
             skills=self.skills,
             cms=PageListCms(),
@@ -49,6 +49,7 @@ class Harness:
             progress=RunProgress("run-1", self.sink, FixedClock(datetime(2026, 1, 1, tzinfo=UTC))),
             cancel=self,
             version="test",
+            ingest_limits=limits,
         )
         return pipeline.run(request, OUT)
 
@@ -90,6 +91,15 @@ def test_unchanged_inputs_reuse_every_checkpointed_phase() -> None:
     assert harness.skills.parser.calls == 2  # each document parsed once, in the first run only
     assert second.reused == (Phase.INGEST, Phase.MAPPING, Phase.STRUCTURING, Phase.DESIGN)
     assert second.written.written == ()
+
+
+def test_the_number_of_parse_workers_does_not_invalidate_the_ingest_checkpoint() -> None:
+    harness = Harness()
+    harness.run(material(), IngestLimits(parse_workers=1))
+    second = harness.run(material(), IngestLimits(parse_workers=4))
+    assert Phase.INGEST in second.reused
+    third = harness.run(material(), IngestLimits(parse_workers=4, max_pdf_pages=3))
+    assert Phase.INGEST not in third.reused  # a limit that changes what is read still counts
 
 
 def test_a_changed_document_redoes_only_the_phases_that_depend_on_it() -> None:
