@@ -10,6 +10,7 @@ colours given by the person take their roles first; extraction fills the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 from PIL import Image
@@ -17,7 +18,9 @@ from PIL import Image
 from domain.design import ImageSample
 from domain.documents import IngestLimits, RejectedInput
 from plugins.offline.color import Oklch
-from plugins.offline.extraction import Swatch, extract_palette
+
+if TYPE_CHECKING:
+    from plugins.offline.extraction import Swatch
 
 ROLE_WEIGHT = {"logo": 3.0, "moodboard": 2.0, "photo": 1.0}
 MAX_PHOTOS = 12  # photos of the work inform the palette; a dozen is plenty and bounds the cost
@@ -61,6 +64,11 @@ def candidates(
 ) -> tuple[list[Candidate], list[str]]:
     """Every usable swatch of the images, and the names of the images that were skipped
     (not raster images, over the limits, or damaged)."""
+    if not images:
+        return [], []
+    # NumPy costs about 0.3 s of start-up: paid only when there is an image to analyse.
+    from plugins.offline.extraction import extract_palette
+
     found: list[Candidate] = []
     skipped: list[str] = []
     photos = 0

@@ -94,6 +94,18 @@ def test_offline_generate_imports_no_server_database_cloud_or_model_client(
     assert loaded == [], f"`kirbygen generate` imports {loaded}"
 
 
+def test_text_only_material_never_loads_numpy(tmp_path: Path) -> None:
+    """NumPy serves the image palettes only; material without images skips its start-up."""
+    material = tmp_path / "material"
+    material.mkdir()
+    (material / "about.md").write_text("# Ada Ng\n\nCeramics from Leith.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    args = ["generate", str(material), "--out", str(site), "--skills", "offline"]
+    modules = _modules_of(args, tmp_path)
+    assert (site / "content").is_dir()
+    assert "numpy" not in {_top(m) for m in modules}
+
+
 def test_help_of_generate_imports_no_container(tmp_path: Path) -> None:
     modules = _modules_of(["generate", "--help"], tmp_path)
     assert "config.container" not in modules
