@@ -17,17 +17,17 @@ import itertools
 import json
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import attrs
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.support.loopback import serve_on_loopback
 
 STEPS = ("created", "build_in_progress", "update_in_progress", "live")
 SERVICE_TYPES = ("static_site", "web_service", "private_service", "background_worker", "cron_job")
@@ -261,24 +261,9 @@ class FakeRender:
     @contextmanager
     def serve(self) -> Iterator[str]:
         """Serve on 127.0.0.1 (a free port) in a thread; yields the ``/v1`` base URL."""
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the fake Render API did not start")
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}/v1"
-        try:
+        with serve_on_loopback(self.app(), "the fake Render API") as url:
+            self.base_url = url + "/v1"
             yield self.base_url
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
 
 
 def _branch_head(service: dict[str, Any]) -> str | None:

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import attrs
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.support.loopback import serve_on_loopback
 
 PUBLIC_KEY = "0123456789abcdef0123456789abcdef"
 PROJECT = "42"
@@ -131,21 +132,6 @@ class FakeSentry:
     @contextmanager
     def serve(self) -> Iterator[str]:
         """Serve on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the fake Sentry server did not start")
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}"
-        try:
+        with serve_on_loopback(self.app(), "the fake Sentry server") as url:
+            self.base_url = url
             yield self.base_url
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)

@@ -5,12 +5,9 @@ with a plugin of this test's own."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
-import uvicorn
 
 from adapters.skills_http.client import SkillsClient
 from adapters.skills_http.registry import HttpSkillRegistry
@@ -28,6 +25,7 @@ from entrypoints.skills.app import create_skills_app
 from plugins.hookspecs import hookimpl
 from plugins.manager import PluginSkillRegistry, build_plugin_manager
 from plugins.offline.mapping import OfflineDomainMapper
+from tests.support.loopback import serve_on_loopback
 
 TOKEN = "test-token-" + "x" * 24
 USAGE = TokenUsage(input_tokens=120, output_tokens=30, calls=1, latency_ms=40, cost_usd=0.0012)
@@ -84,25 +82,9 @@ def _local() -> PluginSkillRegistry:
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     settings = Settings(backends=Backends(skills=SkillsServiceSettings(token=TOKEN)))
-    config = uvicorn.Config(
-        create_skills_app(_local(), settings),
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the service did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    app = create_skills_app(_local(), settings)
+    with serve_on_loopback(app, "the skills service") as url:
+        yield url
 
 
 @pytest.fixture
