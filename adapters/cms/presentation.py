@@ -120,6 +120,16 @@ class EntityPresentation:
         return self.body[0] if self.body else self.tagline
 
 
+def count_nouns(entity: Entity) -> tuple[str, str]:
+    """What a listing's card counts, for one item and for several: "1 project", "3 projects".
+    A listing whose plural is its name ("Writing", "Press") is not a countable noun, so its
+    card counts entries ("2 entries", not "2 writing")."""
+    one, many = entity.name.lower(), (entity.plural_name or entity.name).lower()
+    if one == many:
+        return "entry", "entries"
+    return one, many
+
+
 def present(entity: Entity) -> EntityPresentation:
     fields = page_fields(entity)
     tagline = next(

@@ -29,6 +29,7 @@ from adapters.cms.presentation import (
     FEATURED_LIMIT,
     INTRO_CHARS,
     HomePlan,
+    count_nouns,
     plan_home,
     present,
 )
@@ -273,10 +274,7 @@ def _section_card(schema: ContentSchema, layout: SiteLayout, entity_id: str) -> 
         if entity.description:
             text = php_string(entity.description)
         else:
-            one, many = (
-                php_string(entity.name.lower()),
-                php_string((entity.plural_name or entity.name).lower()),
-            )
+            one, many = (php_string(noun) for noun in count_nouns(entity))
             text = f"$count . ' ' . ($count === 1 ? {one} : {many})"
         return "\n".join(
             [

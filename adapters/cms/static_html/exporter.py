@@ -20,6 +20,7 @@ from adapters.cms.presentation import (
     FEATURED_LIMIT,
     INTRO_CHARS,
     HomePlan,
+    count_nouns,
     plan_home,
     present,
 )
@@ -265,8 +266,8 @@ class _PageContext:
             # A listing card says what is inside, with the first item's image.
             children = self._map.children(target)
             count = len(children)
-            noun = target.entity.name if count == 1 else target.entity.plural_name
-            text = f"{count} {noun.lower()}"
+            one, many = count_nouns(target.entity)
+            text = f"{count} {one if count == 1 else many}"
             first = children[0] if children else None
             if first is not None and first.entity is not None and first.item is not None:
                 renderer = FieldRenderer(self._page.file, self._map, self._media)
