@@ -1,6 +1,6 @@
 """Word (DOCX) parser: headings, paragraphs, list items, `Key: value` lines and tables.
 
-A DOCX is a zip of XML parts; only ``word/document.xml`` (and the title in
+A DOCX is a zip of XML parts; only ``word/document.xml`` (and the title and author in
 ``docProps/core.xml``) is read, by ``docx_worker`` in a child process with a memory and CPU
 cap, incrementally and within the zip and XML limits (see ``guards``). Locators number the
 body's paragraphs and tables from 1 in reading order (``paragraph``) and give the character
@@ -36,6 +36,7 @@ class DocxParser:
         raw_blocks = answer.get("blocks")
         blocks = [from_data(b, Block) for b in raw_blocks] if isinstance(raw_blocks, list) else []
         declared = answer.get("title") if isinstance(answer.get("title"), str) else None
+        author = answer.get("author") if isinstance(answer.get("author"), str) else None
         heading = next(
             (b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None
         )
@@ -45,6 +46,7 @@ class DocxParser:
             title=declared or heading or humanise(source_stem(source.name)),
             blocks=tuple(blocks),
             parser=self.name,
+            metadata={"author": author} if author else {},
         )
 
 

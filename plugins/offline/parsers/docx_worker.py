@@ -23,7 +23,9 @@ from plugins.offline.parsers.guards import iter_xml, member_stream, open_zip
 
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
-_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+# The core properties kept, by the name the answer gives them.
+_CORE_FIELDS = {f"{_DC}title": "title", f"{_DC}creator": "author"}
 # Elements one paragraph or table may hold before it is complete: what is in memory at once.
 MAX_ELEMENTS_PER_BLOCK = 50_000
 _BODY_CHILD_DEPTH = 3  # w:document > w:body > w:p
@@ -40,12 +42,13 @@ def read_docx(data: bytes, limits: IngestLimits) -> dict[str, Any]:
         with member_stream(archive, document, cap, limits) as stream:
             blocks = _body_blocks(stream, limits)
             budget -= stream.count
-        title = None
-        core = members.get(CORE_PART)
-        if core is not None:
-            with member_stream(archive, core, min(budget, limits.max_xml_bytes), limits) as s:
-                title = _core_title(s, limits)
-    return {"ok": True, "blocks": [to_data(b) for b in blocks], "title": title}
+        core: dict[str, str] = {}
+        core_part = members.get(CORE_PART)
+        if core_part is not None:
+            cap = min(budget, limits.max_xml_bytes)
+            with member_stream(archive, core_part, cap, limits) as s:
+                core = _core_properties(s, limits)
+    return {"ok": True, "blocks": [to_data(b) for b in blocks], **core}
 
 
 def _body_blocks(stream: Any, limits: IngestLimits) -> list[Any]:
@@ -73,12 +76,16 @@ def _body_blocks(stream: Any, limits: IngestLimits) -> list[Any]:
     return reader.blocks
 
 
-def _core_title(stream: Any, limits: IngestLimits) -> str | None:
+def _core_properties(stream: Any, limits: IngestLimits) -> dict[str, str]:
+    """The document's declared title and author (``dc:creator``), where they are not blank."""
+    found: dict[str, str] = {}
     for event, element, _ in iter_xml(stream, CORE_PART, limits):
-        if event == "end" and element.tag == _DC_TITLE:
+        name = _CORE_FIELDS.get(element.tag) if event == "end" else None
+        if name is not None and name not in found:
             text = " ".join((element.text or "").split())
-            return text or None
-    return None
+            if text:
+                found[name] = text
+    return found
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:

@@ -157,6 +157,16 @@ def test_docx_headings_lists_key_values_tables_and_paragraph_locators() -> None:
     assert row.cells == ("Lamp", "2022") and row.locator.paragraph == 6
 
 
+def test_docx_keeps_its_declared_author_and_only_a_real_one() -> None:
+    body = paragraph("Harbour Lamps", style="Heading1")
+    signed = read("lamps.docx", docx(body, title="Lamps", author="  Mara   Lindqvist "))
+    assert signed.metadata == {"author": "Mara Lindqvist"} and signed.title == "Lamps"
+    unsigned = read("lamps.docx", docx(body, title="Lamps"))
+    assert unsigned.metadata == {}
+    blank = read("lamps.docx", docx(body, author=" "))
+    assert blank.metadata == {} and blank.title == "Harbour Lamps"
+
+
 def test_pdf_text_per_page_with_page_locators() -> None:
     data = text_pdf([["Salt Glaze Cups", "Stacked and washed daily."], ["Second page text."]],
                     title="Cups")  # fmt: skip
