@@ -9,63 +9,34 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
-from types import TracebackType
-from typing import Self
 
+from adapters.event_buffer import (
+    CLOSED,
+    DEFAULT_SUBSCRIBER_BUFFER,
+    BufferedSubscription,
+    Closed,
+)
 from domain.project import ProgressEvent
 
-DEFAULT_SUBSCRIBER_BUFFER = 1000
 
-
-class _Closed:
-    """Marks the end of a subscription in its queue."""
-
-
-_CLOSED = _Closed()
-
-
-class ProgressSubscription:
+class ProgressSubscription(BufferedSubscription):
     """Async iterator over one run's events, from the moment it was created until closed."""
 
     def __init__(self, hub: InProcessProgressHub, run_id: str, buffer: int) -> None:
+        super().__init__(buffer)
         self.run_id = run_id
         self._hub = hub
         self._loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[ProgressEvent | _Closed] = asyncio.Queue(maxsize=buffer)
-        self._closed = False
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> ProgressEvent:
-        if self._closed and self._queue.empty():
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if isinstance(item, _Closed):
-            self._closed = True
-            raise StopAsyncIteration
-        return item
 
     async def started(self) -> None:
         """Subscribed from creation on: nothing to wait for."""
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """Stop receiving; events already buffered are still returned, then iteration ends."""
         self._hub._unsubscribe(self)
-        self._deliver(_CLOSED)
+        self._deliver(CLOSED)
 
-    def _deliver(self, item: ProgressEvent | _Closed) -> None:
+    def _deliver(self, item: ProgressEvent | Closed) -> None:
         # publish() may be called from a worker thread (blocking skills run in threads), and
         # asyncio queues are not thread-safe: hop onto the subscriber's loop when needed.
         try:
@@ -76,11 +47,6 @@ class ProgressSubscription:
             self._put(item)
         elif not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._put, item)
-
-    def _put(self, item: ProgressEvent | _Closed) -> None:
-        if self._queue.full():
-            self._queue.get_nowait()  # drop the oldest: see the module docstring
-        self._queue.put_nowait(item)
 
 
 class InProcessProgressHub:
@@ -111,7 +77,7 @@ class InProcessProgressHub:
         with self._lock:
             targets = list(self._subscribers.pop(run_id, ()))
         for subscription in targets:
-            subscription._deliver(_CLOSED)
+            subscription._deliver(CLOSED)
 
     def subscriber_count(self, run_id: str) -> int:
         with self._lock:

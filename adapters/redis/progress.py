@@ -13,57 +13,36 @@ import asyncio
 import contextlib
 import json
 import logging
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from adapters.event_buffer import CLOSED, DEFAULT_SUBSCRIBER_BUFFER, BufferedSubscription
 from domain.project import ProgressEvent
 from domain.serialization import from_data, to_data
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SUBSCRIBER_BUFFER = 1000
 RECONNECT_BACKOFF_START_SECONDS = 0.1
 RECONNECT_BACKOFF_CAP_SECONDS = 2.0
-
-
-class _Closed:
-    """Marks the end of a subscription in its queue."""
-
-
-_CLOSED = _Closed()
 
 
 def _encode(kind: str, event: ProgressEvent | None = None) -> str:
     return json.dumps({"type": kind, "event": None if event is None else to_data(event)})
 
 
-class RedisSubscription:
+class RedisSubscription(BufferedSubscription):
     """One listener's live events of a run; a background task reads the channel."""
 
     def __init__(self, url: str, channel: str, buffer: int) -> None:
+        super().__init__(buffer)
         self._url = url
         self._channel = channel
-        self._queue: asyncio.Queue[ProgressEvent | _Closed] = asyncio.Queue(maxsize=buffer)
         self._subscribed = asyncio.Event()
-        self._ended = False
         self.reconnects = 0
         self._task = asyncio.get_running_loop().create_task(self._listen())
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> ProgressEvent:
-        if self._ended and self._queue.empty():
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if isinstance(item, _Closed):
-            self._ended = True
-            raise StopAsyncIteration
-        return item
 
     async def started(self) -> None:
         """Returns once the channel is subscribed (events from then on are received)."""
@@ -72,26 +51,10 @@ class RedisSubscription:
         if waiter not in done:
             waiter.cancel()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         if not self._task.done():
             self._task.cancel()
-        self._put(_CLOSED)
-
-    def _put(self, item: ProgressEvent | _Closed) -> None:
-        if self._queue.full():
-            self._queue.get_nowait()  # drop the oldest: consumers catch up from storage
-        self._queue.put_nowait(item)
+        super().close()
 
     async def _listen(self) -> None:
         backoff = RECONNECT_BACKOFF_START_SECONDS
@@ -123,7 +86,7 @@ class RedisSubscription:
         try:
             message = json.loads(data)
             if message["type"] == "end":
-                self._put(_CLOSED)
+                self._put(CLOSED)
                 return True
             self._put(from_data(message["event"], ProgressEvent))
         except (ValueError, KeyError, TypeError) as exc:
