@@ -130,6 +130,9 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> Kirby
                 with contextlib.suppress(asyncio.CancelledError):
                     await watch
             await queue.stop()  # also lets go of a SAQ queue's connections
+            # uvicorn raises SIGTERM again once it has shut down, so the command's own
+            # clean-up never runs under a signal: the local deployments' servers stop here.
+            container.local_deployer.shutdown()
 
     middleware: list[Middleware] = []
     if http.cors_origins:
