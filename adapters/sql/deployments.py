@@ -70,17 +70,7 @@ class SqlDeploymentRepository:
                 )
             )
             seq = (last or 0) + 1
-            session.add(
-                DeploymentEventRow(
-                    deployment_id=event.run_id,
-                    seq=seq,
-                    phase=event.phase.value,
-                    status=event.status.value,
-                    percent=event.percent,
-                    message=event.message,
-                    ts=event.ts,
-                )
-            )
+            session.add(deployment_event_row(event, seq))
         return attrs.evolve(event, seq=seq)
 
     def list_deployment_events(
@@ -95,15 +85,28 @@ class SqlDeploymentRepository:
                 )
                 .order_by(DeploymentEventRow.seq)
             ).all()
-            return [
-                ProgressEvent(
-                    run_id=r.deployment_id,
-                    phase=Phase(r.phase),
-                    status=EventStatus(r.status),
-                    percent=r.percent,
-                    message=r.message,
-                    ts=r.ts,
-                    seq=r.seq,
-                )
-                for r in rows
-            ]
+            return [deployment_event_from_row(r) for r in rows]
+
+
+def deployment_event_row(event: ProgressEvent, seq: int) -> DeploymentEventRow:
+    return DeploymentEventRow(
+        deployment_id=event.run_id,
+        seq=seq,
+        phase=event.phase.value,
+        status=event.status.value,
+        percent=event.percent,
+        message=event.message,
+        ts=event.ts,
+    )
+
+
+def deployment_event_from_row(row: DeploymentEventRow) -> ProgressEvent:
+    return ProgressEvent(
+        run_id=row.deployment_id,
+        phase=Phase(row.phase),
+        status=EventStatus(row.status),
+        percent=row.percent,
+        message=row.message,
+        ts=row.ts,
+        seq=row.seq,
+    )

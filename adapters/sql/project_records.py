@@ -8,7 +8,12 @@ from sqlalchemy.orm import Session
 
 from adapters.sql import mapping
 from adapters.sql.database import Transactions
-from adapters.sql.deployments import deployment_from_row, deployment_row
+from adapters.sql.deployments import (
+    deployment_event_from_row,
+    deployment_event_row,
+    deployment_from_row,
+    deployment_row,
+)
 from adapters.sql.tables import (
     DeploymentEventRow,
     DeploymentRow,
@@ -20,7 +25,7 @@ from adapters.sql.tables import (
     UserRow,
 )
 from domain.errors import InvalidInput
-from domain.project import EventStatus, Phase, ProgressEvent, User
+from domain.project import User
 from domain.project_records import ProjectRecords
 from domain.refusals import Conflict
 
@@ -82,7 +87,7 @@ class SqlProjectRecords:
                 runs=tuple(mapping.run_from_row(r) for r in runs),
                 events=tuple(mapping.event_from_row(e) for e in events),
                 deployments=tuple(deployment_from_row(d) for d in deployments),
-                deployment_events=tuple(_deployment_event(e) for e in deployment_events),
+                deployment_events=tuple(deployment_event_from_row(e) for e in deployment_events),
             )
 
     def write(self, records: ProjectRecords, *, replace: bool = False) -> None:
@@ -109,18 +114,7 @@ class SqlProjectRecords:
             session.add_all(deployment_row(d) for d in records.deployments)
             session.flush()
             session.add_all(mapping.event_row(e, e.seq) for e in records.events)
-            session.add_all(
-                DeploymentEventRow(
-                    deployment_id=e.run_id,
-                    seq=e.seq,
-                    phase=e.phase.value,
-                    status=e.status.value,
-                    percent=e.percent,
-                    message=e.message,
-                    ts=e.ts,
-                )
-                for e in records.deployment_events
-            )
+            session.add_all(deployment_event_row(e, e.seq) for e in records.deployment_events)
 
 
 def _add_user(session: Session, user: User) -> None:
@@ -137,15 +131,3 @@ def _add_user(session: Session, user: User) -> None:
         )
     session.add(mapping.user_row(user))
     session.flush()
-
-
-def _deployment_event(row: DeploymentEventRow) -> ProgressEvent:
-    return ProgressEvent(
-        run_id=row.deployment_id,
-        phase=Phase(row.phase),
-        status=EventStatus(row.status),
-        percent=row.percent,
-        message=row.message,
-        ts=row.ts,
-        seq=row.seq,
-    )
